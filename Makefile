@@ -1,0 +1,98 @@
+# Regularization Landscapes: build, run and test.
+#
+#   make run            start the app on http://$(HOST):$(PORT)
+#   make test           ruff + all three test layers (unit, app, browser)
+#   make test-unit | test-app | test-browser
+#   make lint | bench | clean | distclean
+#
+# The virtualenv lives in .venv; each requirements file is installed once and
+# re-installed only when it changes (stamp files inside .venv).
+
+PYTHON   ?= python3
+HOST     ?= localhost
+PORT     ?= 8501
+CHROMIUM ?= /usr/bin/chromium
+PYTEST_ARGS ?=
+
+VENV      := .venv
+VPY       := $(VENV)/bin/python
+RUN_STAMP := $(VENV)/requirements.stamp
+DEV_STAMP := $(VENV)/requirements-dev.stamp
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+.PHONY: help run test test-unit test-app test-browser lint bench chromium \
+        check-python clean distclean
+
+help:
+	@sed -n "3,7p" Makefile | sed 's/^# \{0,1\}//'
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' 2>/dev/null || { \
+	  echo "error: Python >= 3.11 is required, but '$(PYTHON)' is" \
+	       "$$($(PYTHON) --version 2>/dev/null || echo missing)." \
+	       "Install Python 3.11+ or run 'make PYTHON=python3.11 ...'." >&2; exit 1; }
+
+$(VPY): | check-python
+	$(PYTHON) -m venv $(VENV)
+	@$(VPY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || { \
+	  echo "error: $(VENV) uses $$($(VPY) --version); Python >= 3.11 is required." \
+	       "Run 'make distclean' and retry." >&2; exit 1; }
+
+$(RUN_STAMP): requirements.txt | $(VPY)
+	$(VPY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): requirements-dev.txt requirements.txt | $(VPY)
+	$(VPY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $@ $(RUN_STAMP)
+
+run: $(RUN_STAMP)
+	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
+
+# Browser tests drive the system Chromium (never a Playwright-downloaded one).
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then \
+	  echo "chromium: $(CHROMIUM) present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "chromium: $(CHROMIUM) missing, installing it with apt-get"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	else \
+	  echo "warning: $(CHROMIUM) missing and not root: browser tests will skip" \
+	       "(or fail under CI=true). Install it with: sudo apt-get install chromium" >&2; \
+	fi
+
+# pytest exits 5 when it collects no test: report that loudly, but do not fail.
+define pytest
+	@rc=0; $(VPY) -m pytest $(1) $(PYTEST_ARGS) || rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "warning: pytest collected no tests in '$(1)'" >&2; \
+	elif [ $$rc -ne 0 ]; then exit $$rc; fi
+endef
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+
+test: $(DEV_STAMP) chromium lint
+	$(call pytest,tests)
+
+test-unit: $(DEV_STAMP)
+	$(call pytest,tests/unit)
+
+test-app: $(DEV_STAMP)
+	$(call pytest,tests/app)
+
+test-browser: $(DEV_STAMP) chromium
+	$(call pytest,tests/browser)
+
+bench: $(RUN_STAMP)
+	@if [ -f bench/run.py ]; then PYTHONPATH=. $(VPY) bench/run.py; \
+	else echo "error: bench/run.py does not exist yet" >&2; exit 1; fi
+
+clean:
+	rm -rf .pytest_cache .ruff_cache .jax_cache test-results playwright-report
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,94 @@
+"""Gradient-descent paths under the primer's update rules.
+
+On a gradient step ``v = w − α∇J(w)`` (DESIGN.md):
+
+- ``subgradient``: ``v − αλ·∂P(w)``: for L1 ``v − αλ·sign(w)``, for L2 ``v − 2αλw``,
+  the primer's formulas exactly, with sign(0) = 0.
+- ``clip``: the subgradient step, but a weight whose sign flips (w_k ≠ 0 and the
+  new value has the opposite sign) is set to exactly 0: the primer's "+0.1 to
+  −0.2 becomes exactly 0".
+- ``proximal``: ``prox_{αλP}(v)``: soft threshold for L1, ``v/(1 + 2αλ)`` for L2.
+
+A path that diverges (a step size too large for the curvature, α·L > 2) holds
+its last finite point from then on; ``Descent.diverged_at`` says at which step.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from core import penalties
+from core.problems import Problem
+
+RULES = ("subgradient", "clip", "proximal")
+# A point beyond this norm has left any picture the app draws: treat it as diverged,
+# well before float32 overflows to inf.
+DIVERGED_NORM = 1e8
+
+
+class Descent(NamedTuple):
+    """A path and where it broke down.
+
+    path: (steps + 1, d), row 0 is the start; rows after a divergence repeat the last finite point.
+    diverged_at: the first step whose point was not finite (or beyond ``DIVERGED_NORM``);
+      −1 if none.
+    """
+
+    path: jax.Array
+    diverged_at: jax.Array
+
+
+def step(problem: Problem, kind: str, lam, alpha, w, *, rule: str = "proximal", mix=0.5):
+    """One update w → w⁺ under ``rule`` (see the module docstring)."""
+    v = w - alpha * jax.grad(problem.loss)(w)
+    if rule == "proximal":
+        return penalties.prox(kind, v, alpha * lam, mix=mix)
+    u = v - alpha * lam * penalties.subgradient(kind, w, mix=mix)
+    if rule == "subgradient":
+        return u
+    if rule == "clip":
+        return jnp.where(jnp.sign(u) * jnp.sign(w) < 0, jnp.zeros_like(u), u)
+    raise ValueError(f"unknown rule {rule!r}; expected one of {RULES}")
+
+
+@functools.partial(jax.jit, static_argnames=("kind", "steps", "rule"))
+def descend(problem: Problem, kind: str, lam, alpha, w0, *, steps: int,
+            rule: str = "proximal", mix=0.5) -> Descent:
+    """Run ``steps`` updates from ``w0`` with ``lax.scan``; λ, α, mix are traced floats.
+
+    Args:
+      problem: the data loss.
+      kind: penalty, one of ``penalties.KINDS``.
+      lam, alpha, mix: floats (traced: a new value does not recompile).
+      w0: start, shape (d,), the dtype the path is computed in.
+      steps: number of updates (static).
+      rule: "subgradient", "clip" or "proximal".
+
+    Returns:
+      ``Descent(path (steps + 1, d), diverged_at)``.
+    """
+    w0 = jnp.asarray(w0)
+    lam, alpha, mix = (jnp.asarray(a, w0.dtype) for a in (lam, alpha, mix))
+
+    def body(carry, k):
+        w, broke_at = carry
+        new = step(problem, kind, lam, alpha, w, rule=rule, mix=mix).astype(w.dtype)
+        ok = jnp.all(jnp.isfinite(new)) & (jnp.linalg.norm(new) < DIVERGED_NORM)
+        keep = ok & (broke_at < 0)
+        w_next = jnp.where(keep, new, w)
+        broke_at = jnp.where((broke_at < 0) & ~ok, k + 1, broke_at)
+        return (w_next, broke_at), w_next
+
+    (_, broke_at), ws = lax.scan(body, (w0, jnp.array(-1)), jnp.arange(steps))
+    return Descent(jnp.concatenate([w0[None], ws]), broke_at)
+
+
+def trajectory(problem: Problem, kind: str, lam, alpha, w0, *, steps: int,
+               rule: str = "proximal", mix=0.5) -> jax.Array:
+    """The path of ``descend`` alone: array (steps + 1, d)."""
+    return descend(problem, kind, lam, alpha, w0, steps=steps, rule=rule, mix=mix).path

@@ -1,0 +1,213 @@
+"""Helpers for the browser tests: start a Streamlit server, wait, find, read.
+
+Verified against Streamlit 1.67.0 (its bundled plotly.js 3.8.2), Playwright 1.65
+and Debian's Chromium.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from playwright.sync_api import Locator, Page
+
+# Slow first runs (JAX import + jit compile) happen inside the first page load.
+APP_TIMEOUT_MS = 90_000
+
+# `stApp` carries the script state: "initial" until the first run starts, then
+# "running" / "notRunning" / "rerunRequested" / "compilationError" / ...
+_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+# Plotly.js keeps the figure on the chart's div as `el.data` / `el.layout`.
+# plotly.py >= 6 ships NumPy arrays as {"dtype": "f4", "bdata": <base64>,
+# "shape": "r, c"}; plotly.js leaves that object in `el.data` (adding private
+# `_inputArray`), so private keys are dropped here and `_decode` turns the
+# base64 back into lists on the Python side.
+_PLOTLY_JS = """([index, key]) => {
+  const el = document.querySelectorAll('.js-plotly-plot')[index];
+  if (!el || !el[key]) return null;
+  const plain = (v) => {
+    if (ArrayBuffer.isView(v)) return Array.from(v);
+    if (Array.isArray(v)) return v.map(plain);
+    if (v && typeof v === 'object') {
+      const out = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (!k.startsWith('_') && typeof x !== 'function') out[k] = plain(x);
+      }
+      return out;
+    }
+    return v;
+  };
+  return plain(el[key]);
+}"""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port that is free on `host` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    script: Path,
+    *,
+    log_path: Path,
+    cwd: Path | None = None,
+    extra_args: Sequence[str] = (),
+    ready_timeout: float = 90.0,
+) -> Iterator[str]:
+    """Run `streamlit run script` on a free loopback port; yield its base URL.
+
+    Readiness is `GET /_stcore/health` answering 200. Output goes to `log_path`.
+    The server is terminated (then killed) on exit.
+    """
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+        *extra_args,
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.setdefault("JAX_PLATFORMS", "cpu")
+    base_url = f"http://127.0.0.1:{port}"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            cmd, cwd=cwd or script.parent, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_healthy(proc, f"{base_url}/_stcore/health", ready_timeout, log_path)
+            yield base_url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+def _wait_healthy(proc: subprocess.Popen, url: str, timeout: float, log_path: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(
+                f"streamlit exited with code {proc.returncode} before it was ready:\n"
+                + log_tail(log_path)
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(
+        f"streamlit not healthy at {url} after {timeout:.0f} s:\n" + log_tail(log_path)
+    )
+
+
+def log_tail(path: Path, lines: int = 200) -> str:
+    try:
+        text = path.read_text(errors="replace")
+    except OSError:
+        return "(no server log)"
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def wait_for_app(page: Page, *, charts: int = 0, timeout: float = APP_TIMEOUT_MS) -> None:
+    """Wait until the script run is finished and `charts` Plotly charts are drawn.
+
+    Right after a widget interaction the old state may still read "notRunning"
+    for a moment: wrap interactions in `expect_rerun` instead.
+    """
+    page.wait_for_selector(_IDLE, timeout=timeout)
+    if charts:
+        page.wait_for_function(
+            """(n) => {
+              const p = document.querySelectorAll('.js-plotly-plot');
+              return p.length >= n && Array.from(p).slice(0, n)
+                .every((el) => el._fullLayout && el.offsetParent !== null);
+            }""",
+            arg=charts,
+            timeout=timeout,
+        )
+
+
+# Armed before an interaction: records that the script left "notRunning".
+_ARM_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  window.__stSawRun = false;
+  if (window.__stObs) window.__stObs.disconnect();
+  window.__stObs = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') !== 'notRunning') window.__stSawRun = true;
+  });
+  window.__stObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+_RERUN_DONE_JS = """() => window.__stSawRun === true && document.querySelector(
+  '[data-testid="stApp"]').getAttribute('data-test-script-state') === 'notRunning'"""
+
+
+@contextlib.contextmanager
+def expect_rerun(page: Page, *, timeout: float = APP_TIMEOUT_MS) -> Iterator[None]:
+    """Wait, after the `with` body, for the (fragment) rerun it triggered to finish.
+
+    `wait_for_app` alone can return too early after an interaction: the state
+    still reads "notRunning" for ~30-70 ms after a key press. Usage::
+
+        with expect_rerun(page):
+            slider_by_label(page, "λ").press("ArrowRight")
+    """
+    page.evaluate(_ARM_JS)
+    yield
+    page.wait_for_function(_RERUN_DONE_JS, timeout=timeout)
+
+
+def slider_by_label(page: Page, label: str) -> Locator:
+    """The focusable thumb (`role="slider"`) of the st.slider labelled `label`."""
+    return (
+        page.get_by_test_id("stSlider")
+        .filter(has=page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True))
+        .get_by_role("slider")
+    )
+
+
+def plotly_data(page: Page, index: int = 0) -> list[dict[str, Any]] | None:
+    """The traces (`el.data`) of the `index`-th Plotly chart, as plain JSON."""
+    return _decode(page.evaluate(_PLOTLY_JS, [index, "data"]))
+
+
+def plotly_layout(page: Page, index: int = 0) -> dict[str, Any] | None:
+    """The layout (`el.layout`) of the `index`-th Plotly chart, as plain JSON."""
+    return _decode(page.evaluate(_PLOTLY_JS, [index, "layout"]))
+
+
+def _decode(v: Any) -> Any:
+    """Replace plotly's base64 typed arrays ({dtype, bdata, shape}) by lists."""
+    if isinstance(v, dict):
+        if "bdata" in v and "dtype" in v:
+            dtype = np.dtype(v["dtype"]).newbyteorder("<")
+            a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=dtype)
+            if v.get("shape"):
+                a = a.reshape([int(n) for n in str(v["shape"]).split(",")])
+            return a.tolist()
+        return {k: _decode(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_decode(x) for x in v]
+    return v

@@ -1,0 +1,1 @@
+"""Presentation: pure Plotly figure builders (figures.py) and shared widgets (controls.py)."""
