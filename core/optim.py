@@ -56,15 +56,17 @@ def step(problem: Problem, kind: str, lam, alpha, w, *, rule: str = "proximal", 
     raise ValueError(f"unknown rule {rule!r}; expected one of {RULES}")
 
 
-@functools.partial(jax.jit, static_argnames=("kind", "steps", "rule"))
 def descend(problem: Problem, kind: str, lam, alpha, w0, *, steps: int,
             rule: str = "proximal", mix=0.5) -> Descent:
-    """Run ``steps`` updates from ``w0`` with ``lax.scan``; λ, α, mix are traced floats.
+    """Run ``steps`` updates from ``w0`` with ``lax.scan``.
+
+    λ, α and mix become arrays of w0's dtype before the compiled call, so a new
+    value, however it is spelled (int, float, NumPy scalar), never recompiles.
 
     Args:
       problem: the data loss.
       kind: penalty, one of ``penalties.KINDS``.
-      lam, alpha, mix: floats (traced: a new value does not recompile).
+      lam, alpha, mix: numbers.
       w0: start, shape (d,), the dtype the path is computed in.
       steps: number of updates (static).
       rule: "subgradient", "clip" or "proximal".
@@ -72,9 +74,15 @@ def descend(problem: Problem, kind: str, lam, alpha, w0, *, steps: int,
     Returns:
       ``Descent(path (steps + 1, d), diverged_at)``.
     """
+    if rule not in RULES:
+        raise ValueError(f"unknown rule {rule!r}; expected one of {RULES}")
     w0 = jnp.asarray(w0)
     lam, alpha, mix = (jnp.asarray(a, w0.dtype) for a in (lam, alpha, mix))
+    return _descend(problem, kind, rule, steps, lam, alpha, mix, w0)
 
+
+@functools.partial(jax.jit, static_argnums=(1, 2, 3))
+def _descend(problem, kind, rule, steps, lam, alpha, mix, w0) -> Descent:
     def body(carry, k):
         w, broke_at = carry
         new = step(problem, kind, lam, alpha, w, rule=rule, mix=mix).astype(w.dtype)

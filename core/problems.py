@@ -70,12 +70,14 @@ def least_squares(X, y, *, name: str = "least squares", view=(-3.0, 3.0, -3.0, 3
     return Problem(jnp.asarray(X), jnp.asarray(y), "least_squares", name, tuple(view))
 
 
-def logistic(X, y, *, name: str = "logistic regression", view=(-3.0, 3.0, -3.0, 3.0)) -> Problem:
+def logistic(X, y, *, name: str = "logistic regression",
+             view=(-3.0, 4.0, -3.0, 3.0)) -> Problem:
     """J(w) = mean(log(1 + exp(Xw)) − y·Xw), the mean cross-entropy with labels y ∈ {0, 1}."""
     return Problem(jnp.asarray(X), jnp.asarray(y), "logistic", name, tuple(view))
 
 
-def sine(x, z, y, *, name: str = "non-convex (sine model)", view=(-4.0, 4.0, -3.0, 3.0)) -> Problem:
+def sine(x, z, y, *, name: str = "non-convex (sine model)",
+         view=(-5.0, 5.0, -3.0, 3.0)) -> Problem:
     """J(w) = mean((sin(w₁·x) + w₂·z − y)²): non-convex in w₁."""
     X = jnp.stack([jnp.asarray(x), jnp.asarray(z)], axis=-1)
     return Problem(X, jnp.asarray(y), "sine", name, tuple(view))

@@ -31,7 +31,7 @@ def landscape() -> None:
                                help="How the penalty enters each gradient step.")
         alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS, 0.1)
         steps = controls.slider("Steps", "steps", 1, 500, 100, 1)
-        w1 = controls.slider("Start w₁", "w1", -4.0, 4.0, -2.5, 0.1)
+        w1 = controls.slider("Start w₁", "w1", -5.0, 5.0, -2.5, 0.1)
         w2 = controls.slider("Start w₂", "w2", -3.0, 3.0, 2.5, 0.1)
 
     scene = scenes.landscape(problem, kind, lam, alpha=alpha, steps=steps, w0=(w1, w2),
@@ -56,9 +56,15 @@ def landscape() -> None:
                     "Raise λ with L2 and watch the bad ones disappear: regularization makes "
                     "the landscape more convex.")
 
+    if kind in ("l0", "lp"):
+        st.caption("L0 counts the non-zero weights; Lp with p = ½ lies between L0 and L1. Both "
+                   "are non-convex: see the level sets bend inwards. L1 is the closest convex "
+                   "stand-in. Their proximal step is a hard (L0) or half (Lp) threshold.")
+
     st.subheader("Minimizers")
     st.markdown(minimizer_table(scene))
     st.latex(objective_latex(kind, lam, mix))
+    st.latex(update_latex(kind, rule, lam, alpha))
 
     st.subheader("L1 and L2 side by side")
     st.caption("The primer's figure: the same data loss and the same λ. The diamond's corners "
@@ -96,6 +102,24 @@ def objective_latex(kind: str, lam: float, mix: float) -> str:
         "lp": r"|w_1|^{1/2} + |w_2|^{1/2}",
     }[kind]
     return rf"J(w) + \lambda P(w) = J(w) + {lam:g}\cdot\left({term}\right)"
+
+
+def update_latex(kind: str, rule: str, lam: float, alpha: float) -> str:
+    """The update rule of the path with today's α and λ."""
+    v = r"w_k - \alpha\,\nabla J(w_k)"
+    a, al = f"{alpha:g}", f"{alpha * lam:.4g}"
+    if kind == "none":
+        return rf"w_{{k+1}} = {v},\quad \alpha = {a}"
+    if rule == "proximal":
+        name = {"l1": "soft-threshold", "l2": "shrink", "elastic_net": "prox",
+                "l0": "hard-threshold", "lp": "half-threshold"}[kind]
+        return (rf"w_{{k+1}} = \operatorname{{{name}}}_{{\alpha\lambda}}\!\left({v}\right),"
+                rf"\quad \alpha\lambda = {a}\times{lam:g} = {al}")
+    pull = {"l1": r"\alpha\lambda\,\operatorname{sign}(w_k)", "l2": r"2\alpha\lambda\,w_k",
+            "elastic_net": r"\alpha\lambda\,\partial P(w_k)", "l0": "0",
+            "lp": r"\alpha\lambda\,\partial P(w_k)"}[kind]
+    clip = r",\ \text{a weight whose sign flips} \to 0" if rule == "clip" else ""
+    return rf"w_{{k+1}} = {v} - {pull}{clip},\quad \alpha\lambda = {al}"
 
 
 landscape()

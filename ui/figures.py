@@ -99,7 +99,7 @@ def landscape_figure(scene, *, palette: dict, names: dict, w0) -> go.Figure:
     """Contours of J + λ·P for the selected penalty, its norm ball through its minimizer,
     its descent path from ``w0``, and the minimizers of none / L1 / L2."""
     kind = scene.kind
-    fig = go.Figure(contour_trace(scene.w1, scene.w2, scene.total()))
+    fig = go.Figure(contour_trace(scene.w1, scene.w2, scene.total(), showscale=False))
     m = scene.minimizers[kind]
     if np.isfinite(m.ball).all():
         fig.add_trace(ball_trace(m.ball, palette[kind],
@@ -108,10 +108,17 @@ def landscape_figure(scene, *, palette: dict, names: dict, w0) -> go.Figure:
     fig.add_trace(start_trace(w0))
     for k, mk in scene.minimizers.items():
         fig.add_trace(minimizer_trace(mk.w, palette[k], name=f"minimizer, {names[k]}"))
+    zeros = [i for i in range(2) if m.w[i] == 0.0]
+    if zeros and kind != "none":
+        fig.add_annotation(x=float(m.w[0]), y=float(m.w[1]), ax=40, ay=-40,
+                           text=" and ".join(f"w{'₁₂'[i]} = 0 exactly" for i in zeros),
+                           font={"color": palette[kind], "size": 14}, arrowcolor=palette[kind],
+                           bgcolor="rgba(255,255,255,0.8)")
     _square_axes(fig, scene.problem.view)
-    fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 90, "b": 10},
                       title={"text": f"J(w) + λ·P(w), P = {names[kind]}, λ = {scene.lam:g}"},
-                      legend={"orientation": "h", "y": -0.15})
+                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+                      title_y=0.99)
     return fig
 
 
