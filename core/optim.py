@@ -96,6 +96,23 @@ def _descend(problem, kind, rule, steps, lam, alpha, mix, w0) -> Descent:
     return Descent(jnp.concatenate([w0[None], ws]), broke_at)
 
 
+def descend_family(problem: Problem, kind: str, lams, alpha, w0, *, steps: int,
+                   rule: str = "proximal", mix=0.5) -> Descent:
+    """``descend`` for every λ in ``lams`` at once (``vmap``): path (L, steps + 1, d),
+    diverged_at (L,)."""
+    if rule not in RULES:
+        raise ValueError(f"unknown rule {rule!r}; expected one of {RULES}")
+    w0 = jnp.asarray(w0)
+    lams, alpha, mix = (jnp.asarray(a, w0.dtype) for a in (lams, alpha, mix))
+    return _descend_family(problem, kind, rule, steps, lams, alpha, mix, w0)
+
+
+@functools.partial(jax.jit, static_argnums=(1, 2, 3))
+def _descend_family(problem, kind, rule, steps, lams, alpha, mix, w0) -> Descent:
+    one = functools.partial(_descend, problem, kind, rule, steps)
+    return jax.vmap(one, in_axes=(0, None, None, None))(lams, alpha, mix, w0)
+
+
 def trajectory(problem: Problem, kind: str, lam, alpha, w0, *, steps: int,
                rule: str = "proximal", mix=0.5) -> jax.Array:
     """The path of ``descend`` alone: array (steps + 1, d)."""

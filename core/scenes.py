@@ -45,25 +45,70 @@ class Run(NamedTuple):
     costs: PathCosts
 
 
+# The λ values of the in-figure slider: fine near 0, up to the page slider's 5.
+FAMILY_LAMBDAS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9,
+                  1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0)
+
+
+def lambda_family(lam: float) -> tuple[np.ndarray, int]:
+    """``FAMILY_LAMBDAS`` with its nearest member replaced by ``lam``, and lam's index.
+
+    The family keeps its length (so the compiled functions keep their shapes) and
+    its order, and it always holds exactly the λ the page's slider shows.
+    """
+    lams = np.array(FAMILY_LAMBDAS)
+    i = int(np.argmin(np.abs(lams - lam)))
+    lams[i] = lam
+    return lams, i
+
+
+class KindFamily(NamedTuple):
+    """One penalty over the λ family (L values); float32 unless said."""
+
+    paths: np.ndarray        # (L, steps + 1, 2)
+    diverged_at: np.ndarray  # (L,) int, −1 where the path did not diverge
+    J_path: np.ndarray       # (L, steps + 1) J along each path
+    P_path: np.ndarray       # (L, steps + 1) P (without λ) along each path
+    minimizers: np.ndarray   # (L, 2) float64; exact zeros are 0.0
+    levels: np.ndarray       # (L,) P at the minimizer
+    balls: np.ndarray        # (L, m, 2) the ball {P = level} through each minimizer
+
+
 class LandscapeScene(NamedTuple):
     problem: problems.Problem
-    kind: str
-    lam: float
-    w1: np.ndarray       # (n,)
-    w2: np.ndarray       # (n,)
-    J: np.ndarray        # (n, n) data loss on the grid
-    P: np.ndarray        # (n, n) penalty on the grid
-    runs: dict           # kind -> Run, for the selected penalty and for L1 and L2
-    minimizers: dict     # kind -> Minimizer, for none, L1, L2 and the selected penalty
+    kind: str                # the selected penalty
+    lams: np.ndarray         # (L,) the λ family, float64
+    index: int               # where the page's λ sits in it
+    w1: np.ndarray           # (n,)
+    w2: np.ndarray           # (n,)
+    J: np.ndarray            # (n, n) data loss on the grid
+    P: dict                  # kind -> (n, n) penalty on the grid
+    families: dict           # kind -> KindFamily, for the selected penalty, none, L1 and L2
     smoothness: float | None  # L of J (None on the non-convex problem)
-    local_minima: int    # strict local minima of J + λ·P on the grid
+    local_minima: int        # strict local minima of J + λ·P on the grid, at the page's λ
 
-    def total(self, kind: str | None = None) -> np.ndarray:
-        """J + λ·P on the grid, for the selected penalty or another one."""
-        if kind is None or kind == self.kind:
-            return self.J + np.float32(self.lam) * self.P
-        P = np.asarray(penalties.value(kind, _grid_points(self.w1, self.w2)), np.float32)
-        return self.J + np.float32(self.lam) * P
+    @property
+    def lam(self) -> float:
+        return float(self.lams[self.index])
+
+    def total(self, kind: str | None = None, i: int | None = None) -> np.ndarray:
+        """J + λ·P on the grid, for a penalty (default the selected one) and a λ of the family."""
+        lam = self.lams[self.index if i is None else i]
+        return self.J + np.float32(lam) * self.P[kind or self.kind]
+
+    def run(self, kind: str | None = None, i: int | None = None) -> Run:
+        f, i = self.families[kind or self.kind], self.index if i is None else i
+        costs = PathCosts(f.J_path[i], np.float32(self.lams[i]) * f.P_path[i])
+        return Run(kind or self.kind, f.paths[i], int(f.diverged_at[i]), costs)
+
+    def minimizer(self, kind: str | None = None, i: int | None = None) -> Minimizer:
+        f, i = self.families[kind or self.kind], self.index if i is None else i
+        return Minimizer(kind or self.kind, f.minimizers[i], float(f.levels[i]), f.balls[i])
+
+    @property
+    def minimizers(self) -> dict:
+        """kind -> Minimizer at the page's λ, for none, L1, L2 and the selected penalty."""
+        return {k: self.minimizer(k) for k in dict.fromkeys(["none", "l1", "l2", self.kind])}
 
 
 def _grid_points(w1, w2):
@@ -71,30 +116,41 @@ def _grid_points(w1, w2):
 
 
 @functools.partial(jax.jit, static_argnames=("kind",))
-def _costs(problem, kind, lam, mix, path):
-    return jax.vmap(problem.loss)(path), lam * penalties.value(kind, path, mix=mix)
+def _path_costs(problem, kind, mix, paths):
+    J = jax.vmap(jax.vmap(problem.loss))(paths)
+    return J, penalties.value(kind, paths, mix=mix)
 
 
-def run(problem, kind, lam, alpha, w0, *, steps, rule, mix) -> Run:
-    """One descent path in float32, with J and λ·P along it."""
-    d = optim.descend(problem, kind, float(lam), float(alpha), jnp.asarray(w0, jnp.float32),
-                      steps=steps, rule=rule, mix=float(mix))
-    J, pen = _costs(problem, kind, jnp.float32(lam), jnp.float32(mix), d.path)
-    costs = PathCosts(np.asarray(J), np.asarray(pen))
-    return Run(kind, np.asarray(d.path), int(d.diverged_at), costs)
+@functools.partial(jax.jit, static_argnames=("kind",))
+def _balls(kind, levels, mix):
+    return jax.vmap(lambda lv: penalties.ball_boundary(kind, lv, mix=mix))(levels)
 
 
-def minimizer(problem, kind, lam, *, mix, w0) -> Minimizer:
-    w = np.asarray(solve.minimize(problem, kind, float(lam), mix=float(mix), w0=w0), np.float64)
-    level = float(penalties.value(kind, jnp.asarray(w), mix=mix))
-    ball = np.asarray(penalties.ball_boundary(kind, level, mix=mix), np.float32)
-    return Minimizer(kind, w, level, ball)
+# Paths are always computed this long and then cut to the steps asked for, so moving the
+# steps slider never compiles anew (the scan's length is a shape).
+STEPS_COMPILED = 500
+
+
+def kind_family(problem, kind, lams, *, alpha, w0, steps, rule, mix) -> KindFamily:
+    """Paths, costs, minimizers and balls of one penalty over a λ family, each in one call."""
+    w0_32 = jnp.asarray(w0, jnp.float32)
+    d = optim.descend_family(problem, kind, lams, alpha, w0_32, steps=max(steps, STEPS_COMPILED),
+                             rule=rule, mix=mix)
+    J, P = _path_costs(problem, kind, jnp.float32(mix), d.path)
+    cut = slice(0, steps + 1)
+    diverged_at = np.where(np.asarray(d.diverged_at) > steps, -1, np.asarray(d.diverged_at))
+    w = solve.minimize_family(problem, kind, lams, mix=mix, w0=w0)
+    levels = penalties.value(kind, w, mix=mix)
+    balls = _balls(kind, levels.astype(jnp.float32), jnp.float32(mix))
+    return KindFamily(np.asarray(d.path)[:, cut], diverged_at, np.asarray(J)[:, cut],
+                      np.asarray(P)[:, cut], np.asarray(w, np.float64), np.asarray(levels),
+                      np.asarray(balls, np.float32))
 
 
 def landscape(problem_kind: str, kind: str, lam: float, *, alpha: float, steps: int,
               w0: tuple[float, float], rule: str = "proximal", mix: float = 0.5,
-              n: int = 121) -> LandscapeScene:
-    """The Landscape page: surface, paths and minimizers for one setting.
+              n: int = 81) -> LandscapeScene:
+    """The Landscape page: surface, paths and minimizers over a λ family around ``lam``.
 
     Args:
       problem_kind: "least_squares", "logistic" or "sine".
@@ -104,17 +160,21 @@ def landscape(problem_kind: str, kind: str, lam: float, *, alpha: float, steps: 
       n: grid points per axis.
 
     Returns:
-      A ``LandscapeScene``; runs and minimizers for the selected penalty and for
-      "l1" and "l2" (the side-by-side view), minimizers also for "none".
+      A ``LandscapeScene`` holding, for the λ family of ``lambda_family(lam)``, the
+      paths and minimizers of the selected penalty and of none, L1 and L2 (the
+      side-by-side view), so a figure can scrub λ without asking the server again.
     """
     problem = demo_problem(problem_kind)
-    grid = grids.surface(problem, kind, n=n, mix=mix)
-    kinds_run = dict.fromkeys([kind, "l1", "l2"])
-    runs = {k: run(problem, k, lam, alpha, w0, steps=steps, rule=rule, mix=mix)
-            for k in kinds_run}
-    kinds_min = dict.fromkeys(["none", "l1", "l2", kind])
-    mins = {k: minimizer(problem, k, lam, mix=mix, w0=w0) for k in kinds_min}
-    return LandscapeScene(problem, kind, float(lam), np.asarray(grid.w1), np.asarray(grid.w2),
-                          np.asarray(grid.J), np.asarray(grid.P), runs, mins,
-                          problems.smoothness(problem),
-                          int(grids.local_minima(grid.total(jnp.float32(lam))).sum()))
+    lams, index = lambda_family(lam)
+    kinds = list(dict.fromkeys([kind, "none", "l1", "l2"]))
+    J, P = None, {}
+    for k in kinds:
+        grid = grids.surface(problem, k, n=n, mix=mix)
+        J, P[k] = grid.J, np.asarray(grid.P)
+    families = {k: kind_family(problem, k, lams, alpha=alpha, w0=w0, steps=steps, rule=rule,
+                               mix=mix) for k in kinds}
+    w1, w2 = grids.axes(problem.view, n)
+    total = np.asarray(J) + np.float32(lam) * P[kind]
+    return LandscapeScene(problem, kind, lams, index, np.asarray(w1), np.asarray(w2),
+                          np.asarray(J), P, families, problems.smoothness(problem),
+                          int(grids.local_minima(total).sum()))

@@ -105,6 +105,38 @@ def minimize(problem: Problem, kind: str, lam, *, mix=0.5, w0=None) -> jax.Array
     return solve(problem, kind, lam, mix=mix, w0=w0).w
 
 
+def minimize_family(problem: Problem, kind: str, lams, *, mix=0.5, w0=None) -> jax.Array:
+    """``minimize`` for every λ in ``lams`` in one vectorized call: shape (L, d), float64."""
+    return solve_family(problem, kind, lams, mix=mix, w0=w0).w
+
+
+def solve_family(problem: Problem, kind: str, lams, *, mix=0.5, w0=None) -> Solution:
+    """``solve`` for every λ in ``lams`` at once (``vmap``); fields gain a leading axis L."""
+    p64 = problem.astype(jnp.float64)
+    lams64, mix64 = jnp.asarray(lams, jnp.float64), jnp.float64(mix)
+    if p64.kind == "least_squares" and kind in ("none", "l2"):
+        lams64 = lams64 if kind == "l2" else jnp.zeros_like(lams64)
+        w = _ridge_family(p64, lams64)
+        res = jax.vmap(lambda lam, w: _residual(p64, kind, lam, mix64, w, 0.1))(lams64, w)
+        return Solution(w + 0.0, res, jnp.zeros(lams64.shape, int))
+    d = p64.X.shape[1]
+    w0 = jnp.zeros(d) if w0 is None else jnp.asarray(w0, jnp.float64)
+    convex = p64.kind != "sine" and kind in penalties.CONVEX
+    sol = _fista_family(p64, kind, lams64, mix64, w0, accelerate=convex)
+    return sol._replace(w=sol.w + 0.0)
+
+
+@jax.jit
+def _ridge_family(problem: Problem, lams):
+    return jax.vmap(_ridge_closed_form, in_axes=(None, 0))(problem, lams)
+
+
+@functools.partial(jax.jit, static_argnames=("kind", "accelerate"))
+def _fista_family(problem: Problem, kind: str, lams, mix, w0, *, accelerate: bool) -> Solution:
+    one = functools.partial(_fista, problem, kind, accelerate=accelerate)
+    return jax.vmap(lambda lam: one(lam, mix, w0))(lams)
+
+
 def solve(problem: Problem, kind: str, lam, *, mix=0.5, w0=None) -> Solution:
     """``minimize`` with its residual and iteration count."""
     p64 = problem.astype(jnp.float64)

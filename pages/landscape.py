@@ -1,53 +1,82 @@
 """Landscape: a two-weight loss plus λ·penalty, its minimizers and a descent path."""
 
-import inspect
-
 import streamlit as st
 
-from core import penalties, scenes
-from ui import controls, figures
+from core import penalties, scenes, solve
+from ui import controls, figures, kit
 from ui.controls import PALETTE, PENALTY_NAMES
+from ui.kit import Preset
 
-st.title("Loss landscape")
-st.markdown(
-    "The cost a model minimizes is the data loss **J(w)** plus **λ·P(w)**, a penalty on the "
-    "weights. Move λ and watch the minimizer move: L1's diamond pulls it onto an axis "
-    "(a weight of exactly 0), L2's circle only shrinks it."
-)
+PAGE = "landscape"
+DEFAULTS = {"problem": "least_squares", "penalty": "l1", "lam": 0.5, "mix": 0.5,
+            "rule": "proximal", "alpha": 0.1, "steps": 100, "w1": -2.5, "w2": 2.5,
+            "view": "contours"}
+# The controls a preset sets; the view and presenter mode are kept as they are.
+MODEL_KEYS = ("problem", "penalty", "lam", "mix", "rule", "alpha", "steps", "w1", "w2")
+PRESETS = {
+    "small": Preset("λ too small", {"lam": "0.01"},
+                    "λ too small: every minimizer sits almost on the unregularized (red) star. "
+                    "No visible effect."),
+    "right": Preset("λ appropriate", {"lam": "1"},
+                    "λ appropriate: the L1 minimizer lands on the w₁ axis, so w₂ is exactly 0 "
+                    "(a feature switched off); L2 shrinks both weights and keeps both."),
+    "large": Preset("λ too large", {"lam": "5"},
+                    "λ too large: L1 sets both weights to exactly 0 and L2 squashes both "
+                    "towards 0. The model ignores the data: it underfits."),
+    "convex": Preset("Non-convex", {"problem": "non-convex", "penalty": "L2", "lam": "0",
+                                    "w1": "-3", "w2": "2"},
+                     "A non-convex loss with several valleys: from this start, descent gets "
+                     "stuck in a bad one. Raise λ: L2's bowl removes the bad valleys."),
+    "diverge": Preset("Step too big", {"penalty": "none", "alpha": "0.8"},
+                      "α·L > 2: each step overshoots further than the last and the path "
+                      "diverges. Lower α until it converges."),
+}
+
+kit.header("Loss landscape",
+           "The cost a model minimizes is the data loss **J(w)** plus **λ·P(w)**, a penalty on "
+           "the weights. Move λ and watch the minimizer: L1's diamond pulls it onto an axis (a "
+           "weight of exactly 0), L2's circle only shrinks it.")
 
 
 @st.fragment
 def landscape() -> None:
+    kit.presets(PRESETS, keys=MODEL_KEYS)
     left, right = st.columns([1, 3], gap="medium")
     with left:
         problem = controls.select("Problem (data loss J)", "problem", controls.PROBLEM_NAMES,
-                                  "least_squares")
-        kind = controls.select("Penalty P", "penalty", PENALTY_NAMES, "l1",
+                                  DEFAULTS["problem"])
+        kind = controls.select("Penalty P", "penalty", PENALTY_NAMES, DEFAULTS["penalty"],
                                help="L0 and Lp (p = ½) are non-convex: shown for comparison.")
-        lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS, 0.5)
-        mix = controls.slider("Elastic-net mix (share of L1)", "mix", 0.0, 1.0, 0.5, 0.05,
-                              disabled=kind != "elastic_net")
-        rule = controls.select("Update rule", "rule", controls.RULE_NAMES, "proximal",
+        lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
+                                   DEFAULTS["lam"])
+        mix = controls.slider("Elastic-net mix (share of L1)", "mix", 0.0, 1.0, DEFAULTS["mix"],
+                              0.05, disabled=kind != "elastic_net")
+        rule = controls.select("Update rule", "rule", controls.RULE_NAMES, DEFAULTS["rule"],
                                help="How the penalty enters each gradient step.")
-        alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS, 0.1)
-        steps = controls.slider("Steps", "steps", 1, 500, 100, 1)
-        w1 = controls.slider("Start w₁", "w1", -5.0, 5.0, -2.5, 0.1)
-        w2 = controls.slider("Start w₂", "w2", -3.0, 3.0, 2.5, 0.1)
+        alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS, DEFAULTS["alpha"])
+        steps = controls.slider("Steps", "steps", 1, 500, DEFAULTS["steps"], 1)
+        w1 = controls.slider("Start w₁", "w1", -5.0, 5.0, DEFAULTS["w1"], 0.1)
+        w2 = controls.slider("Start w₂", "w2", -3.0, 3.0, DEFAULTS["w2"], 0.1)
 
     scene = scenes.landscape(problem, kind, lam, alpha=alpha, steps=steps, w0=(w1, w2),
                              rule=rule, mix=mix)
-    run = scene.runs[kind]
+    run = scene.run()
     with right:
         view = controls.choose("View", "view", {"contours": "Contours", "surface": "3D surface"},
-                               "contours", horizontal=True)
+                               DEFAULTS["view"], horizontal=True)
+        show = kit.predict_reveal(PAGE, (problem, kind, lam, mix, rule, alpha, steps, w1, w2))
         if view == "contours":
-            fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(w1, w2))
+            fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                           w0=(w1, w2), show_answer=show)
         else:
-            fig = figures.surface_figure(scene, palette=PALETTE, names=PENALTY_NAMES)
-        st.plotly_chart(fig, key="landscape_chart", config={"displaylogo": False})
+            fig = figures.surface_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                         show_answer=show)
+        kit.chart(fig, "landscape_chart", f"landscape-{problem}-{kind}-lambda-{lam:g}")
+        st.caption("Drag **scrub λ** under the chart to see other λ at once (nothing is "
+                   "recomputed); the λ slider on the left sets the numbers below and the link.")
         if run.diverged_at >= 0:
             L = scene.smoothness
-            why = (f" (α·L = {alpha:g} × {L:.3g} = {alpha * L:.3g} > 2)" if L else "")
+            why = f" (α·L = {alpha:g} × {L:.3g} = {alpha * L:.3g} > 2)" if L else ""
             st.warning(f"The path diverged at step {run.diverged_at}: the step size α = {alpha:g} "
                        f"is too large for this curvature{why}. It stops at its last finite "
                        "point. Try a smaller α.")
@@ -55,44 +84,46 @@ def landscape() -> None:
             st.info(f"J + λ·P has **{scene.local_minima}** local minima in this window. "
                     "Raise λ with L2 and watch the bad ones disappear: regularization makes "
                     "the landscape more convex.")
+        if kind in ("l0", "lp"):
+            kit.prose("L0 counts the non-zero weights; Lp with p = ½ lies between L0 and L1. "
+                      "Both are non-convex (their level sets bend inwards); L1 is the closest "
+                      "convex stand-in. Their proximal step is a hard (L0) or half (Lp) "
+                      "threshold.")
 
-    if kind in ("l0", "lp"):
-        st.caption("L0 counts the non-zero weights; Lp with p = ½ lies between L0 and L1. Both "
-                   "are non-convex: see the level sets bend inwards. L1 is the closest convex "
-                   "stand-in. Their proximal step is a hard (L0) or half (Lp) threshold.")
-
-    st.subheader("Minimizers")
-    st.markdown(minimizer_table(scene))
     st.latex(objective_latex(kind, lam, mix))
     st.latex(update_latex(kind, rule, lam, alpha))
+    if show:
+        st.subheader("Minimizers")
+        st.markdown(minimizer_table(scene))
 
     st.subheader("L1 and L2 side by side")
-    st.caption("The primer's figure: the same data loss and the same λ. The diamond's corners "
-               "sit on the axes, so the L1 minimizer tends to land on one; the circle has no "
-               "corners.")
-    st.plotly_chart(figures.side_by_side_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
-                                                w0=(w1, w2)),
-                    key="side_by_side_chart", config={"displaylogo": False})
+    kit.prose("The primer's figure: the same data loss and the same λ. The diamond's corners "
+              "sit on the axes, so the L1 minimizer tends to land on one; the circle has no "
+              "corners.")
+    kit.chart(figures.side_by_side_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                          show_answer=show),
+              "side_by_side_chart", f"l1-vs-l2-{problem}-lambda-{lam:g}")
 
-    st.subheader("Cost along the path")
-    st.plotly_chart(figures.path_costs_figure(run.costs, color=PALETTE[kind],
-                                              name=PENALTY_NAMES[kind]),
-                    key="path_costs_chart", config={"displaylogo": False})
+    if show:
+        st.subheader("Cost along the path")
+        kit.chart(figures.path_costs_figure(run.costs, color=PALETTE[kind],
+                                            name=PENALTY_NAMES[kind]),
+                  "path_costs_chart", f"path-costs-{problem}-{kind}")
 
-    with st.expander("Show the code: the penalties and their prox"):
-        st.code(inspect.getsource(penalties.prox), language="python")
+    kit.share_link()
+    kit.show_code(penalties.prox, solve.minimize)
 
 
 def minimizer_table(scene) -> str:
     rows = ["| penalty | w₁ | w₂ | exact zeros |", "|---|---|---|---|"]
     for k, m in scene.minimizers.items():
-        zeros = int((m.w == 0).sum())
         rows.append(f"| {PENALTY_NAMES[k]} | {figures.fmt_weight(m.w[0])} | "
-                    f"{figures.fmt_weight(m.w[1])} | {zeros} |")
+                    f"{figures.fmt_weight(m.w[1])} | {int((m.w == 0).sum())} |")
     return "\n".join(rows)
 
 
 def objective_latex(kind: str, lam: float, mix: float) -> str:
+    """The objective with today's λ (and mix)."""
     term = {
         "none": "0",
         "l1": r"|w_1| + |w_2|",

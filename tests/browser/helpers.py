@@ -211,3 +211,21 @@ def _decode(v: Any) -> Any:
     if isinstance(v, list):
         return [_decode(x) for x in v]
     return v
+
+
+@contextlib.contextmanager
+def no_rerun(page: Page, *, settle_ms: int = 800) -> Iterator[None]:
+    """Assert that the `with` body (e.g. scrubbing a slider inside a figure) runs no script."""
+    page.evaluate(_ARM_JS)
+    yield
+    page.wait_for_timeout(settle_ms)
+    assert page.evaluate("() => window.__stSawRun") is False, "the interaction reran the script"
+
+
+def click_figure_slider(page: Page, fraction: float, index: int = 0) -> None:
+    """Click the Plotly slider inside the `index`-th chart at `fraction` of its rail."""
+    rail = page.locator(".js-plotly-plot").nth(index).locator(".slider-rail-rect")
+    rail.scroll_into_view_if_needed()
+    box = rail.bounding_box()
+    assert box is not None, "the chart has no slider inside it"
+    page.mouse.click(box["x"] + fraction * box["width"], box["y"] + box["height"] / 2)

@@ -1,0 +1,120 @@
+"""The classroom kit on every page: presets, reset, presenter mode, predict-then-reveal, link."""
+
+import html
+import json
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = "../../app.py"
+
+# page file -> its key prefix, its λ control and the value "λ too large" gives it, its main chart
+PAGES = {
+    "pages/landscape.py": {"prefix": "landscape", "key": "lam", "value": 5.0,
+                           "chart": "landscape_chart"},
+}
+
+
+def open_page(page: str, **params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params.update(params)
+    at.run()
+    if page != "pages/landscape.py":
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def spec(at: AppTest, key: str) -> dict:
+    for el in at.get("plotly_chart"):
+        if key in el.proto.id:
+            return json.loads(el.proto.spec)
+    raise AssertionError(f"no chart {key!r}")
+
+
+def names(at: AppTest, key: str) -> list[str]:
+    return [t.get("name", "") for t in spec(at, key)["data"]]
+
+
+def widget(at: AppTest, key: str):
+    for kind in ("select_slider", "slider", "selectbox", "radio", "toggle", "number_input"):
+        found = [w for w in getattr(at, kind) if w.key == key]
+        if found:
+            return found[0]
+    raise AssertionError(f"no widget {key!r}")
+
+
+def preset_links(at: AppTest) -> dict[str, dict[str, list[str]]]:
+    """label -> query of every preset link on the page (they live in one <nav>)."""
+    body = next(h.proto.body for h in at.get("html") if 'class="presets"' in h.proto.body)
+    found = re.findall(r'<a class="preset[^"]*" href="([^"]*)"[^>]*>([^<]*)</a>', body)
+    return {html.unescape(label): parse_qs(urlsplit(html.unescape(href)).query)
+            for href, label in found}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_preset_link_sets_its_controls_and_says_what_to_look_for(page):
+    p = PAGES[page]
+    at = open_page(page, presenter="true")
+    links = preset_links(at)
+    assert len(links) >= 4  # the primer's three λ regimes and a reset
+    for label, query in links.items():
+        params = {k: v[-1] for k, v in query.items()}
+        assert params.get("presenter") == "true", "a preset keeps presenter mode"
+        opened = open_page(page, **params)
+        assert not opened.exception, label
+        if "Reset" in label:
+            assert not opened.info
+            assert widget(opened, p["key"]).value == widget(open_page(page), p["key"]).value
+        else:
+            assert opened.info, f"{label}: the active preset says what to look for"
+            assert any('class="preset active"' in h.proto.body for h in opened.get("html"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_large_lambda_preset_sets_lambda(page):
+    p = PAGES[page]
+    links = preset_links(open_page(page))
+    query = next(q for label, q in links.items() if "too large" in label)
+    opened = open_page(page, **{k: v[-1] for k, v in query.items()})
+    assert widget(opened, p["key"]).value == p["value"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_presenter_mode_thickens_lines_and_is_in_the_url(page):
+    p = PAGES[page]
+    plain = open_page(page)
+    big = open_page(page, presenter="true")
+    assert big.toggle(key="presenter").value is True
+    assert any("st-key-prose" in h.proto.body for h in big.get("html"))
+    widths = [[(t.get("line") or {}).get("width") for t in spec(at, p["chart"])["data"]]
+              for at in (plain, big)]
+    pairs = [(a, b) for a, b in zip(*widths, strict=True) if a]
+    assert pairs and all(b == pytest.approx(2 * a) for a, b in pairs)
+    assert spec(big, p["chart"])["layout"]["font"]["size"] == 20
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_predict_then_reveal_hides_until_revealed_and_survives_reruns(page):
+    p = PAGES[page]
+    at = open_page(page, **{f"{p['prefix']}_predict": "true"})
+    hidden = names(at, p["chart"])
+    assert not any("minimizer" in n or "path" in n for n in hidden)
+    at.button(key=f"{p['prefix']}_reveal_button").click().run()
+    shown = names(at, p["chart"])
+    assert any("minimizer" in n for n in shown)
+    at.run()  # a plain rerun keeps the answer shown
+    assert any("minimizer" in n for n in names(at, p["chart"]))
+    # A new question (another setting) hides the answer again.
+    widget(at, p["key"]).set_value(p["value"]).run()
+    assert not any("minimizer" in n for n in names(at, p["chart"]))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_share_link_holds_the_controls(page):
+    p = PAGES[page]
+    at = open_page(page, **{p["key"]: f"{p['value']:g}"})
+    link = at.code[0].value
+    assert f"{p['key']}={p['value']:g}" in link

@@ -1,0 +1,103 @@
+"""ui.figures: pure builders, checked against NumPy recomputations of what they draw."""
+
+import csv
+import io
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from core import problems, scenes
+from ui import figures
+from ui.controls import PALETTE, PENALTY_NAMES
+
+
+@pytest.fixture(scope="module")
+def scene():
+    return scenes.landscape("least_squares", "l1", 1.0, alpha=0.1, steps=30, w0=(-2.5, 2.5), n=41)
+
+
+def numpy_total(scene, lam):
+    p = problems.demo("least_squares")
+    X, y = np.asarray(p.X, np.float64), np.asarray(p.y, np.float64)
+    W1, W2 = np.meshgrid(scene.w1.astype(np.float64), scene.w2.astype(np.float64))
+    W = np.stack([W1, W2], -1)
+    J = ((W @ X.T - y) ** 2).mean(-1)
+    return J + lam * np.abs(W).sum(-1)
+
+
+def test_fmt_weight_says_exact_zero_and_never_minus_zero():
+    assert figures.fmt_weight(0.0) == "0 (exact)"
+    assert figures.fmt_weight(-0.0) == "0 (exact)"
+    assert figures.fmt_weight(1e-9) == "1.0e-09 (not 0)"
+    assert figures.fmt_weight(-1.23456) == "-1.2346"
+
+
+def test_landscape_frames_hold_every_lambda_of_the_family(scene):
+    fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(-2.5, 2.5))
+    assert len(fig.frames) == len(scene.lams)
+    steps = fig.layout.sliders[0].steps
+    assert [s.label for s in steps] == [f"{lam:g}" for lam in scene.lams]
+    assert fig.layout.sliders[0].active == scene.index
+    for i in (0, 5, len(scene.lams) - 1):
+        z = np.asarray(fig.frames[i].data[0].z, np.float64)
+        np.testing.assert_allclose(z, numpy_total(scene, scene.lams[i]), rtol=2e-5, atol=2e-5)
+    # The figure's own data is the frame of the page's λ.
+    np.testing.assert_array_equal(np.asarray(fig.data[0].z),
+                                  np.asarray(fig.frames[scene.index].data[0].z))
+
+
+def test_landscape_figure_marks_the_exact_zero(scene):
+    fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(-2.5, 2.5))
+    l1 = next(t for t in fig.data if t.name == "minimizer, L1")
+    assert float(l1.y[0]) == 0.0 and float(l1.x[0]) != 0.0
+    assert any("w₂ = 0 exactly" in a.text for a in fig.layout.annotations)
+
+
+def test_predict_mode_draws_no_answer(scene):
+    fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(0, 0),
+                                   show_answer=False)
+    assert [t.name for t in fig.data] == ["J + λ·P", "start"]
+    assert all(len(f.data) == 1 for f in fig.frames)
+
+
+def test_surface_figure_has_frames_and_keeps_the_camera(scene):
+    fig = figures.surface_figure(scene, palette=PALETTE, names=PENALTY_NAMES)
+    assert fig.data[0].type == "surface" and len(fig.frames) == len(scene.lams)
+    assert fig.layout.uirevision == "surface"
+
+
+def test_csv_writes_every_point_and_every_grid_node():
+    w1, w2 = np.array([0.0, 1.0, 2.0], np.float32), np.array([-1.0, 1.0], np.float32)
+    Z = np.arange(6, dtype=np.float32).reshape(2, 3)
+    fig = go.Figure([figures.contour_trace(w1, w2, Z),
+                     figures.path_trace(np.array([[0.5, 0.25], [1.5, -0.75]]), "#000", name="p")])
+    rows = list(csv.DictReader(io.StringIO(figures.figure_csv(fig))))
+    assert len(rows) == 6 + 2
+    grid = {(float(r["x"]), float(r["y"])): float(r["z"]) for r in rows if r["trace"] == "J + λ·P"}
+    assert grid[(2.0, -1.0)] == 2.0 and grid[(0.0, 1.0)] == 3.0  # z[i, j] at (x[j], y[i])
+    path = [r for r in rows if r["trace"] == "p"]
+    assert [(float(r["x"]), float(r["y"])) for r in path] == [(0.5, 0.25), (1.5, -0.75)]
+
+
+def test_standalone_html_embeds_plotly_and_needs_no_network(scene):
+    fig = figures.path_costs_figure(scene.run().costs, color="#000", name="L1")
+    html = figures.figure_html(fig)
+    assert "<html>" in html and "Plotly.newPlot" in html
+    assert 'src="http' not in html  # plotly.js is inside the file, nothing is fetched
+
+
+def test_presenter_style_doubles_lines_and_scales_markers(scene):
+    fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(0, 0))
+    before = [(t.line.width if getattr(t, "line", None) else None) for t in fig.data]
+    figures.apply_style(fig, figures.PRESENTER)
+    after = [(t.line.width if getattr(t, "line", None) else None) for t in fig.data]
+    for a, b in zip(before, after, strict=True):
+        if a:
+            assert b == pytest.approx(2 * a)
+    assert fig.layout.font.size == figures.PRESENTER.font_size
+
+
+def test_non_finite_values_never_reach_a_chart():
+    a = figures.finite([1.0, np.nan, np.inf, -np.inf, 3.0])
+    assert np.isfinite(a).all() and a.dtype == np.float32

@@ -1,0 +1,175 @@
+"""The classroom kit every page is built from: presets, presenter mode, predict-then-reveal,
+exports, the share link, live formulas and "show the code".
+
+A page uses it in a few lines::
+
+    kit.header("Loss landscape", "Two lines of intro ...")
+    kit.presets(PRESETS, keys=MODEL_KEYS)
+    show = kit.predict_reveal("landscape", signature)
+    kit.chart(fig, "landscape_chart", "landscape")
+    kit.share_link()
+    kit.show_code(penalties.prox)
+
+State lives in the URL and in ``st.session_state`` (one per browser session), never in
+module globals.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from ui import figures
+
+PRESENTER_KEY = "presenter"
+
+# Presenter mode: bigger type everywhere (Streamlit sizes in rem), the prose folded away.
+_PRESENTER_CSS = """
+<style>
+html { font-size: 21px; }
+[class*="st-key-prose"] { display: none; }
+[data-testid="stMainBlockContainer"] { padding-top: 1rem; max-width: 100%; }
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named setting of a page's controls, with one sentence on what to look for.
+
+    ``params`` are URL query values as the address bar shows them (``{"lam": "1"}``,
+    ``{"penalty": "L2"}``); controls not named keep their defaults.
+    """
+
+    label: str
+    params: Mapping[str, str]
+    look_for: str
+
+
+def presenter_toggle() -> None:
+    """The sidebar switch (in the URL as ``?presenter=true``). Call once, from app.py."""
+    st.sidebar.toggle("Presenter mode", key=PRESENTER_KEY, value=False, bind="query-params",
+                      help="Larger text, thicker lines, bigger markers, prose folded away: "
+                           "legible from the back of the room.")
+    if presenter():
+        st.html(_PRESENTER_CSS)
+
+
+def presenter() -> bool:
+    return bool(st.session_state.get(PRESENTER_KEY, False))
+
+
+def style() -> figures.Style:
+    """How figures are drawn now: thicker and bigger in presenter mode."""
+    return figures.PRESENTER if presenter() else figures.CLASSROOM
+
+
+def header(title: str, intro: str) -> None:
+    """The page title and its two-line intro (the intro folds away in presenter mode)."""
+    st.title(title)
+    prose(intro)
+
+
+def prose(text: str) -> None:
+    """Explanatory text that presenter mode hides (the teacher says it instead)."""
+    with st.container(key=f"prose_{zlib.crc32(text.encode()):08x}"):
+        st.markdown(text)
+
+
+def presets(named: Mapping[str, Preset], keys: Iterable[str]) -> None:
+    """Links that set the page's controls (``keys``), a reset, and the active preset's hint.
+
+    A preset is a link to this page with its query string: opening it sets every
+    control from the URL, so the address bar is the preset and can be shared as is.
+    (Setting bound widgets from Python does not always reach the address bar in
+    Streamlit 1.67, so links are the reliable way.) Display settings that are not in
+    ``keys`` (presenter mode, the view) are kept.
+    """
+    keys = set(keys)
+    current = st.query_params.to_dict()
+    kept = {k: v for k, v in current.items() if k not in keys}
+    model = {k: v for k, v in current.items() if k in keys}
+    links = [_link(p.label, {**kept, **p.params}, active=model == dict(p.params))
+             for p in named.values()]
+    links.append(_link("↺ Reset to defaults", kept, active=False))
+    st.html(f'<nav class="presets">{"".join(links)}</nav>' + _PRESET_CSS)
+    for p in named.values():
+        if model == dict(p.params):
+            st.info(p.look_for, icon=":material/visibility:")
+
+
+def _link(label: str, params: Mapping[str, str], *, active: bool) -> str:
+    href = html.escape("?" + urlencode(params), quote=True)
+    cls = "preset active" if active else "preset"
+    return f'<a class="{cls}" href="{href}" target="_self">{html.escape(label)}</a>'
+
+
+_PRESET_CSS = """<style>
+nav.presets { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0.25rem 0 0.5rem; }
+nav.presets a.preset { padding: 0.35rem 0.8rem; border: 1px solid rgba(49,51,63,0.25);
+  border-radius: 0.5rem; text-decoration: none; color: inherit; font-size: 0.95rem; }
+nav.presets a.preset:hover { border-color: #0072B2; color: #0072B2; }
+nav.presets a.preset.active { background: #0072B2; border-color: #0072B2; color: #ffffff; }
+</style>"""
+
+
+def predict_reveal(page: str, signature: tuple) -> bool:
+    """A "predict first" switch and a Reveal button; True when the answer may be drawn.
+
+    The reveal holds for the setting it was pressed on (``signature``): change a control
+    and the answer hides again, ready for the next question.
+    """
+    key = f"{page}_reveal"
+    on = st.toggle("Predict first, then reveal", key=f"{page}_predict", value=False,
+                   bind="query-params",
+                   help="Hide the answer (paths, minimizers) so the class can guess first.")
+    if not on:
+        return True
+    if st.session_state.get(key) == signature:
+        st.button("Hide the answer", key=f"{page}_hide", on_click=st.session_state.pop,
+                  args=(key, None))
+        return True
+    st.button("Reveal", key=f"{page}_reveal_button", type="primary",
+              on_click=st.session_state.__setitem__, args=(key, signature))
+    st.caption("The answer is hidden. Ask the class where it will land, then reveal.")
+    return False
+
+
+def chart(fig: go.Figure, key: str, filename: str) -> None:
+    """A Plotly chart with PNG export at 2× in its toolbar, and its data as CSV and HTML."""
+    fig = figures.apply_style(fig, style())
+    st.plotly_chart(fig, key=key, config={
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
+    })
+    row = st.container(horizontal=True, gap="small")
+    row.download_button("CSV of this chart", data=lambda: figures.figure_csv(fig),
+                         file_name=f"{filename}.csv", mime="text/csv", key=f"{key}_csv",
+                         on_click="ignore", icon=":material/download:")
+    row.download_button("Standalone HTML", data=lambda: figures.figure_html(fig),
+                          file_name=f"{filename}.html", mime="text/html", key=f"{key}_html",
+                          on_click="ignore", icon=":material/download:",
+                          help="Opens offline: Plotly is inside the file.")
+
+
+def share_link() -> None:
+    """The link to this exact view, in a box with a copy button."""
+    base = st.context.url or ""
+    params = st.query_params.to_dict()
+    link = f"{base}?{urlencode(params)}" if params else base
+    st.caption("Share this view (every control is in the link):")
+    st.code(link, language=None)
+
+
+def show_code(*functions: Callable, title: str = "Show the code") -> None:
+    """The source of the core functions a page demonstrates."""
+    with st.expander(title):
+        for f in functions:
+            st.code(inspect.getsource(f), language="python")
