@@ -3,7 +3,7 @@
 #   make run            start the app on http://$(HOST):$(PORT)
 #   make test           ruff + all three test layers (unit, app, browser)
 #   make test-unit | test-app | test-browser
-#   make lint | bench | clean | distclean
+#   make lint | bench | clean | distclean   (make bench BENCH_ARGS=--quick: a smoke run)
 #
 # The virtualenv lives in .venv; each requirements file is installed once and
 # re-installed only when it changes (stamp files inside .venv).
@@ -13,6 +13,7 @@ HOST     ?= localhost
 PORT     ?= 8501
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 VENV      := .venv
 VPY       := $(VENV)/bin/python
@@ -23,7 +24,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help run test test-unit test-app test-browser lint bench chromium \
+.PHONY: help run warm docker lock test test-unit test-app test-browser lint bench chromium \
         check-python clean distclean
 
 help:
@@ -49,7 +50,27 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt | $(VPY)
 	$(VPY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	@touch $@ $(RUN_STAMP)
 
-run: $(RUN_STAMP)
+# Compile what the pages use into .jax_cache/ once, so the first slider move is instant.
+WARM_STAMP := .jax_cache/warm.stamp
+$(WARM_STAMP): $(RUN_STAMP) $(wildcard core/*.py)
+	$(VPY) -m core.runtime
+	@touch $@
+
+warm: $(WARM_STAMP)
+
+# Re-pin requirements.txt from requirements.in in a fresh venv (run it on 3.11 and 3.12 and
+# merge any pin that differs with a python_version marker, as scipy's is).
+lock: | check-python
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install -q -r requirements.in
+	.lock-venv/bin/pip freeze > requirements.lock.new && rm -rf .lock-venv
+	@echo "wrote requirements.lock.new: compare it with requirements.txt and replace"
+
+# A container (needs a Docker engine): docker run --rm -p 8501:8501 regularization-landscapes
+docker:
+	docker build -t regularization-landscapes .
+
+run: $(RUN_STAMP) $(WARM_STAMP)
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
 # Browser tests drive the system Chromium (never a Playwright-downloaded one).
@@ -86,8 +107,8 @@ test-app: $(DEV_STAMP)
 test-browser: $(DEV_STAMP) chromium
 	$(call pytest,tests/browser)
 
-bench: $(RUN_STAMP)
-	@if [ -f bench/run.py ]; then PYTHONPATH=. $(VPY) bench/run.py; \
+bench: $(DEV_STAMP) chromium
+	@if [ -f bench/run.py ]; then PYTHONPATH=. $(VPY) bench/run.py $(BENCH_ARGS); \
 	else echo "error: bench/run.py does not exist yet" >&2; exit 1; fi
 
 clean:

@@ -2,12 +2,24 @@
 
 import streamlit as st
 
+from core import runtime
 from ui import kit
 
 st.set_page_config(page_title="Regularization Landscapes", page_icon="◇", layout="wide")
 
+
+@st.cache_resource(show_spinner=False)
+def _compilation_cache() -> str:
+    """Once per server process: compiled JAX code is kept in (and read from) .jax_cache/."""
+    return str(runtime.use_compilation_cache())
+
+
+_compilation_cache()
+
 pages = [
     st.Page("pages/landscape.py", title="Landscape", icon="⛰️", default=True),
+    st.Page("pages/geometry.py", title="Geometry", icon="🔷", url_path="geometry"),
+    st.Page("pages/update_rules.py", title="Update rules", icon="👣", url_path="update-rules"),
 ]
 
 with st.sidebar:

@@ -83,17 +83,19 @@ def descend(problem: Problem, kind: str, lam, alpha, w0, *, steps: int,
 
 @functools.partial(jax.jit, static_argnums=(1, 2, 3))
 def _descend(problem, kind, rule, steps, lam, alpha, mix, w0) -> Descent:
-    def body(carry, k):
-        w, broke_at = carry
+    def body(w, _):
         new = step(problem, kind, lam, alpha, w, rule=rule, mix=mix).astype(w.dtype)
-        ok = jnp.all(jnp.isfinite(new)) & (jnp.linalg.norm(new) < DIVERGED_NORM)
-        keep = ok & (broke_at < 0)
-        w_next = jnp.where(keep, new, w)
-        broke_at = jnp.where((broke_at < 0) & ~ok, k + 1, broke_at)
-        return (w_next, broke_at), w_next
+        return new, new
 
-    (_, broke_at), ws = lax.scan(body, (w0, jnp.array(-1)), jnp.arange(steps))
-    return Descent(jnp.concatenate([w0[None], ws]), broke_at)
+    _, ws = lax.scan(body, w0, None, length=steps)
+    path = jnp.concatenate([w0[None], ws])
+    # Divergence is found after the scan (a check inside it would triple the cost of a
+    # step): from the first bad row on, the path holds the last finite point.
+    ok = jnp.all(jnp.isfinite(path), axis=1) & (jnp.linalg.norm(path, axis=1) < DIVERGED_NORM)
+    broke_at = jnp.where(jnp.all(ok), -1, jnp.argmin(ok))
+    last_good = path[jnp.maximum(broke_at - 1, 0)]
+    held = (jnp.arange(steps + 1) >= broke_at) & (broke_at >= 0)
+    return Descent(jnp.where(held[:, None], last_good, path), broke_at)
 
 
 def descend_family(problem: Problem, kind: str, lams, alpha, w0, *, steps: int,

@@ -11,6 +11,7 @@ PAGE = "landscape"
 DEFAULTS = {"problem": "least_squares", "penalty": "l1", "lam": 0.5, "mix": 0.5,
             "rule": "proximal", "alpha": 0.1, "steps": 100, "w1": -2.5, "w2": 2.5,
             "view": "contours"}
+VIEWS = {"contours": "Contours", "surface": "3D surface"}
 # The controls a preset sets; the view and presenter mode are kept as they are.
 MODEL_KEYS = ("problem", "penalty", "lam", "mix", "rule", "alpha", "steps", "w1", "w2")
 PRESETS = {
@@ -40,31 +41,32 @@ kit.header("Loss landscape",
 
 @st.fragment
 def landscape() -> None:
-    kit.presets(PRESETS, keys=MODEL_KEYS)
-    left, right = st.columns([1, 3], gap="medium")
-    with left:
-        problem = controls.select("Problem (data loss J)", "problem", controls.PROBLEM_NAMES,
-                                  DEFAULTS["problem"])
-        kind = controls.select("Penalty P", "penalty", PENALTY_NAMES, DEFAULTS["penalty"],
-                               help="L0 and Lp (p = ½) are non-convex: shown for comparison.")
-        lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
-                                   DEFAULTS["lam"])
-        mix = controls.slider("Elastic-net mix (share of L1)", "mix", 0.0, 1.0, DEFAULTS["mix"],
-                              0.05, disabled=kind != "elastic_net")
-        rule = controls.select("Update rule", "rule", controls.RULE_NAMES, DEFAULTS["rule"],
-                               help="How the penalty enters each gradient step.")
-        alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS, DEFAULTS["alpha"])
-        steps = controls.slider("Steps", "steps", 1, 500, DEFAULTS["steps"], 1)
-        w1 = controls.slider("Start w₁", "w1", -5.0, 5.0, DEFAULTS["w1"], 0.1)
-        w2 = controls.slider("Start w₂", "w2", -3.0, 3.0, DEFAULTS["w2"], 0.1)
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
+        left, right = st.columns([1, 3], gap="medium")
+        with left:
+            problem = controls.select("Problem (data loss J)", "problem",
+                                      controls.PROBLEM_NAMES, DEFAULTS["problem"])
+            kind = controls.select("Penalty P", "penalty", PENALTY_NAMES, DEFAULTS["penalty"],
+                                   help="L0 and Lp (p = ½) are non-convex: shown for comparison.")
+            lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
+                                       DEFAULTS["lam"])
+            mix = controls.slider("Elastic-net mix (share of L1)", "mix", 0.0, 1.0,
+                                  DEFAULTS["mix"], 0.05, disabled=kind != "elastic_net")
+            rule = controls.select("Update rule", "rule", controls.RULE_NAMES, DEFAULTS["rule"],
+                                   help="How the penalty enters each gradient step.")
+            alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
+                                         DEFAULTS["alpha"])
+            steps = controls.slider("Steps", "steps", 1, 500, DEFAULTS["steps"], 1)
+            w1 = controls.slider("Start w₁", "w1", -5.0, 5.0, DEFAULTS["w1"], 0.1)
+            w2 = controls.slider("Start w₂", "w2", -3.0, 3.0, DEFAULTS["w2"], 0.1)
+        with right:
+            view = controls.choose("View", "view", VIEWS, DEFAULTS["view"], horizontal=True)
+            show = kit.predict_reveal(PAGE, (problem, kind, lam, mix, rule, alpha, steps, w1, w2))
 
     scene = scenes.landscape(problem, kind, lam, alpha=alpha, steps=steps, w0=(w1, w2),
                              rule=rule, mix=mix)
     run = scene.run()
     with right:
-        view = controls.choose("View", "view", {"contours": "Contours", "surface": "3D surface"},
-                               DEFAULTS["view"], horizontal=True)
-        show = kit.predict_reveal(PAGE, (problem, kind, lam, mix, rule, alpha, steps, w1, w2))
         if view == "contours":
             fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
                                            w0=(w1, w2), show_answer=show)

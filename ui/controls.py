@@ -2,12 +2,14 @@
 
 Every control has a ``key`` and is bound to the URL (``bind="query-params"``),
 so a copied link reopens the same view. The URL holds an option's label (``?penalty=L2``),
-so labels are short. Streamlit drops a URL value that is not a valid option and
-falls back to the default.
+so labels are short. A link can carry anything: a value a control cannot take falls back
+to the control's default, and the page says so (``ui.kit.controls``).
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
 
 import streamlit as st
@@ -68,32 +70,87 @@ def number_label(v: float) -> str:
     return f"{v:g}"
 
 
+# ---- the URL is untrusted ----------------------------------------------------------------
+# Streamlit drops a URL value a widget cannot take and uses the widget's default. Each
+# wrapper below also notes such a value (ui.kit.controls shows the notes), comparing the
+# raw text of the link with the value the widget ended up with.
+
+SEEN_KEY = "_url_seen"        # session state: the URL keys bound in this run
+NOTICES_KEY = "_url_notices"  # session state: what this run ignored, in plain words
+_SAFE = re.compile(r"[^A-Za-z0-9 ._+-]")
+
+
+def plain(text: str, limit: int = 24) -> str:
+    """A URL string made safe to show: only letters, digits and . _ + - (no markup)."""
+    text = _SAFE.sub("·", str(text))
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _raw(key: str) -> str | None:
+    values = st.query_params.get_all(key)
+    return values[-1] if values else None
+
+
+def _note(key: str, raw: str | None, accepted: bool, shown: str) -> None:
+    st.session_state.setdefault(SEEN_KEY, set()).add(key)
+    if raw is not None and not accepted:
+        st.session_state.setdefault(NOTICES_KEY, []).append(
+            f"the link's **{plain(key)}** = “{plain(raw)}” is not a value this control "
+            f"takes, so it uses {plain(shown)}")
+
+
+def _same_number(raw: str, value: float) -> bool:
+    try:
+        return math.isfinite(float(raw)) and float(raw) == float(value)
+    except ValueError:
+        return False
+
+
 def pick_number(label: str, key: str, options: Sequence[float], default: float, *,
                 help: str | None = None, container=st) -> float:
     """A select-slider over fixed numeric options (uneven steps), bound to the URL."""
-    return container.select_slider(label, options=list(options), value=default, key=key,
-                                   format_func=number_label, help=help, bind="query-params")
+    raw = _raw(key)
+    value = container.select_slider(label, options=list(options), value=default, key=key,
+                                    format_func=number_label, help=help, bind="query-params")
+    _note(key, raw, raw == number_label(value), number_label(value))
+    return value
 
 
 def slider(label: str, key: str, lo: float, hi: float, default: float, step: float, *,
            help: str | None = None, disabled: bool = False, container=st):
     """A numeric slider, bound to the URL."""
-    return container.slider(label, lo, hi, default, step, key=key, help=help,
-                            disabled=disabled, bind="query-params")
+    raw = _raw(key)
+    value = container.slider(label, lo, hi, default, step, key=key, help=help,
+                             disabled=disabled, bind="query-params")
+    _note(key, raw, raw is not None and _same_number(raw, value), number_label(value))
+    return value
+
+
+def toggle(label: str, key: str, default: bool, *, help: str | None = None, container=st):
+    """An on/off switch, bound to the URL (``?key=true``)."""
+    raw = _raw(key)
+    value = container.toggle(label, value=default, key=key, help=help, bind="query-params")
+    _note(key, raw, raw is not None and raw.lower() == str(value).lower(),
+          "on" if value else "off")
+    return value
 
 
 def choose(label: str, key: str, names: dict[str, str], default: str, *,
            help: str | None = None, horizontal: bool = False, container=st) -> str:
     """A choice among the keys of ``names`` (shown by their values), bound to the URL."""
-    options = list(names)
-    return container.radio(label, options, index=options.index(default), key=key,
-                           format_func=names.__getitem__, help=help, horizontal=horizontal,
-                           bind="query-params")
+    options, raw = list(names), _raw(key)
+    value = container.radio(label, options, index=options.index(default), key=key,
+                            format_func=names.__getitem__, help=help, horizontal=horizontal,
+                            bind="query-params")
+    _note(key, raw, raw == names[value], names[value])
+    return value
 
 
 def select(label: str, key: str, names: dict[str, str], default: str, *,
            help: str | None = None, container=st) -> str:
     """A drop-down among the keys of ``names``, bound to the URL."""
-    options = list(names)
-    return container.selectbox(label, options, index=options.index(default), key=key,
-                               format_func=names.__getitem__, help=help, bind="query-params")
+    options, raw = list(names), _raw(key)
+    value = container.selectbox(label, options, index=options.index(default), key=key,
+                                format_func=names.__getitem__, help=help, bind="query-params")
+    _note(key, raw, raw == names[value], names[value])
+    return value

@@ -16,17 +16,18 @@ module globals.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import inspect
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import figures
+from ui import controls, figures
 
 PRESENTER_KEY = "presenter"
 
@@ -55,11 +56,9 @@ class Preset:
 
 def presenter_toggle() -> None:
     """The sidebar switch (in the URL as ``?presenter=true``). Call once, from app.py."""
-    st.sidebar.toggle("Presenter mode", key=PRESENTER_KEY, value=False, bind="query-params",
-                      help="Larger text, thicker lines, bigger markers, prose folded away: "
-                           "legible from the back of the room.")
-    if presenter():
-        st.html(_PRESENTER_CSS)
+    controls.toggle("Presenter mode", PRESENTER_KEY, False, container=st.sidebar,
+                    help="Larger text, thicker lines, bigger markers, prose folded away: "
+                         "legible from the back of the room.")
 
 
 def presenter() -> bool:
@@ -73,6 +72,8 @@ def style() -> figures.Style:
 
 def header(title: str, intro: str) -> None:
     """The page title and its two-line intro (the intro folds away in presenter mode)."""
+    if presenter():
+        st.html(_PRESENTER_CSS)
     st.title(title)
     prose(intro)
 
@@ -81,6 +82,31 @@ def prose(text: str) -> None:
     """Explanatory text that presenter mode hides (the teacher says it instead)."""
     with st.container(key=f"prose_{zlib.crc32(text.encode()):08x}"):
         st.markdown(text)
+
+
+@contextlib.contextmanager
+def controls_block(named: Mapping[str, Preset], keys: Iterable[str]) -> Iterator[None]:
+    """Wrap the code that makes a page's controls; above them it puts the preset links and,
+    if the link carried values the page could not use, a short notice naming them.
+
+    It runs after the controls exist, so what it shows and keeps of the URL has been
+    checked by them; a URL key that no control takes is dropped from the address bar.
+    """
+    top = st.container()
+    st.session_state[controls.SEEN_KEY] = {PRESENTER_KEY}
+    st.session_state[controls.NOTICES_KEY] = []
+    yield
+    seen = st.session_state[controls.SEEN_KEY]
+    notices = st.session_state[controls.NOTICES_KEY]
+    for key in [k for k in st.query_params if k not in seen]:
+        notices.append(f"the link's **{controls.plain(key)}** is not a setting of this page, "
+                       "so it was ignored")
+        del st.query_params[key]
+    with top:
+        presets(named, keys)
+        if notices:
+            st.warning("Part of this link could not be used: " + "; ".join(notices) + ".",
+                       icon=":material/link_off:")
 
 
 def presets(named: Mapping[str, Preset], keys: Iterable[str]) -> None:
@@ -127,9 +153,8 @@ def predict_reveal(page: str, signature: tuple) -> bool:
     and the answer hides again, ready for the next question.
     """
     key = f"{page}_reveal"
-    on = st.toggle("Predict first, then reveal", key=f"{page}_predict", value=False,
-                   bind="query-params",
-                   help="Hide the answer (paths, minimizers) so the class can guess first.")
+    on = controls.toggle("Predict first, then reveal", f"{page}_predict", False,
+                         help="Hide the answer (paths, minimizers) so the class can guess first.")
     if not on:
         return True
     if st.session_state.get(key) == signature:

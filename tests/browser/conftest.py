@@ -47,7 +47,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     return report
 
 
-def _require_chromium() -> None:
+def require_chromium() -> None:
     if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
         return
     msg = f"Chromium not found at {CHROMIUM} (install it: apt-get install chromium)"
@@ -58,7 +58,7 @@ def _require_chromium() -> None:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    _require_chromium()
+    require_chromium()
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),

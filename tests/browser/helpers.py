@@ -61,15 +61,23 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(
+def streamlit_server(script: Path, **kwargs) -> Iterator[str]:
+    """Run `streamlit run script` on a free loopback port; yield its base URL."""
+    with streamlit_process(script, **kwargs) as (base_url, _):
+        yield base_url
+
+
+@contextlib.contextmanager
+def streamlit_process(
     script: Path,
     *,
     log_path: Path,
     cwd: Path | None = None,
     extra_args: Sequence[str] = (),
+    env: dict[str, str] | None = None,
     ready_timeout: float = 90.0,
-) -> Iterator[str]:
-    """Run `streamlit run script` on a free loopback port; yield its base URL.
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run `streamlit run script` on a free loopback port; yield (base URL, process).
 
     Readiness is `GET /_stcore/health` answering 200. Output goes to `log_path`.
     The server is terminated (then killed) on exit.
@@ -84,7 +92,7 @@ def streamlit_server(
         "--browser.gatherUsageStats", "false",
         *extra_args,
     ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
     env.setdefault("JAX_PLATFORMS", "cpu")
     base_url = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
@@ -93,7 +101,7 @@ def streamlit_server(
         )
         try:
             _wait_healthy(proc, f"{base_url}/_stcore/health", ready_timeout, log_path)
-            yield base_url
+            yield base_url, proc
         finally:
             proc.terminate()
             try:

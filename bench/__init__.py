@@ -1,0 +1,1 @@
+"""Benchmarks that print ratios (core vs NumPy, page vs a floor app), never timed tests."""

@@ -1,0 +1,42 @@
+"""How the app runs JAX: a persistent compilation cache in the project, and a warm-up.
+
+``python -m core.runtime`` compiles what the pages use into that cache (``make run``
+does it before it starts the server, the Dockerfile at build time), so a fresh server's
+first slider move loads compiled code from disk instead of compiling.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jax
+
+CACHE_DIR = Path(__file__).resolve().parent.parent / ".jax_cache"
+
+
+def use_compilation_cache(path: Path = CACHE_DIR) -> Path:
+    """Keep every compiled function in ``path`` (made owner-only: nobody else may plant code)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    jax.config.update("jax_compilation_cache_dir", str(path))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    return path
+
+
+def warm() -> None:
+    """Compile what the pages run at their defaults (every problem, penalty and rule)."""
+    from core import penalties, problems, scenes
+
+    for problem in problems.LOSSES:
+        for kind in penalties.KINDS:
+            scenes.landscape(problem, kind, 0.5, alpha=0.1, steps=100, w0=(-2.5, 2.5))
+    for rule in ("subgradient", "clip"):
+        scenes.landscape("least_squares", "l1", 0.5, alpha=0.1, steps=100, w0=(-2.5, 2.5),
+                         rule=rule)
+
+
+if __name__ == "__main__":
+    print(f"warming the JAX compilation cache in {use_compilation_cache()}")
+    warm()

@@ -1,0 +1,189 @@
+"""Geometry: level sets touching the L1 diamond and the L2 circle; penalized ↔ constrained;
+how often L1 lands on an axis over many random problems."""
+
+import numpy as np
+import streamlit as st
+
+from core import geometry
+from ui import controls, figures, kit
+from ui.controls import PALETTE, PENALTY_NAMES
+from ui.kit import Preset
+
+PAGE = "geometry"
+DEFAULTS = {"c1": 2.0, "c2": 1.2, "elong": 2.5, "rot": 110, "t": 1.2, "lam": 0.7,
+            "mc_n": 1000, "mc_seed": 0, "mc_elong": 2.5, "mc_rot": 90, "mc_share": 0.5}
+# The controls a preset sets; the Monte Carlo's and presenter mode are kept as they are.
+MODEL_KEYS = ("c1", "c2", "elong", "rot", "t", "lam")
+PRESETS = {
+    "small": Preset("λ too small", {"lam": "0.01", "t": "3.2"},
+                    "λ too small, t large: the balls are so big that they hardly bind. Every "
+                    "answer sits almost on the unconstrained (red) star: no visible effect."),
+    "right": Preset("λ appropriate", {"lam": "1", "t": "1.5"},
+                    "λ appropriate: the level set touches the diamond at its corner on the w₁ "
+                    "axis, so w₂ is exactly 0. It touches the circle at a point where both "
+                    "weights are non-zero."),
+    "large": Preset("λ too large", {"lam": "5", "t": "0.2"},
+                    "λ too large, t tiny: L1's answer is (0, 0) at λ = 5 and L2's is squashed "
+                    "towards 0. The model ignores the data: it underfits."),
+    "round": Preset("Round bowl", {"elong": "1", "c1": "1.5", "c2": "1", "t": "1"},
+                    "Circular level sets: the answer is the point of the ball nearest to the "
+                    "centre. L1 still takes a corner when the centre is far enough from the "
+                    "diagonal; move c₂ towards c₁ and it leaves the corner."),
+    "diagonal": Preset("Centre on the diagonal", {"c1": "1.5", "c2": "1.5", "elong": "1",
+                                                  "t": "1.5"},
+                       "Centre on the diagonal: the level set touches the diamond along its "
+                       "edge, not at a corner, so even L1 keeps both weights. L1 makes zeros "
+                       "often, not always."),
+}
+
+kit.header("Geometry: diamond vs circle",
+           "Regularizing is the same as limiting a budget: find the smallest data loss **J** "
+           "inside a ball ‖w‖ ≤ t. The L1 ball is a diamond whose corners sit on the axes, so "
+           "the level sets of J tend to touch it at a corner, where a weight is **exactly 0**; "
+           "the L2 ball is a circle, touched at a point where both weights are non-zero.")
+
+
+@st.fragment
+def geometry_page() -> None:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
+        row = st.columns(5, gap="medium")
+        c1 = controls.slider("Centre c₁ of J", "c1", -3.0, 3.0, DEFAULTS["c1"], 0.1,
+                             container=row[0],
+                             help="J's own minimizer (no constraint) is c = (c₁, c₂).")
+        c2 = controls.slider("Centre c₂ of J", "c2", -3.0, 3.0, DEFAULTS["c2"], 0.1,
+                             container=row[1])
+        elong = controls.slider("Elongation of J", "elong", 1.0, 5.0, DEFAULTS["elong"], 0.5,
+                                container=row[2],
+                                help="Long axis ÷ short axis of J's elliptic level sets "
+                                     "(1: circles). Correlated features make it long.")
+        rot = controls.slider("Rotation of J (°)", "rot", 0, 175, DEFAULTS["rot"], 5,
+                              container=row[3], help="Angle of the long axis from the w₁ axis.")
+        t = controls.slider("t, budget (ball radius)", "t", 0.0, 3.5, DEFAULTS["t"], 0.05,
+                            container=row[4])
+        reveal = st.container()
+        constrained_box = st.container()
+        duality_box = st.container()
+        with duality_box:
+            st.subheader("Penalized ↔ constrained: each λ is a budget t")
+            kit.prose("Minimizing **J + λ·P** gives w*(λ). Draw the ball through it, of radius "
+                      "t(λ) = ‖w*(λ)‖, and solve the constrained problem with that budget: the "
+                      "ring lands on the star. Every λ is some budget t, and the two answers "
+                      "coincide.")
+            lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
+                                       DEFAULTS["lam"], container=st.columns([2, 3])[0])
+        with reveal:
+            show = kit.predict_reveal(PAGE, (c1, c2, elong, rot, t, lam))
+        often = st.container()
+        with often:
+            st.subheader("How often does each ball give an exact zero?")
+            kit.prose("Many random problems: centres c at random angles, level sets of one "
+                      "elongation tilted at random. Each is solved in the L1 ball and in the L2 "
+                      "ball with a **matched budget**: each ball shrinks the answer to the same "
+                      "share of its own norm, t = share·‖c‖.")
+            cols = st.columns(5, gap="medium")
+            n = controls.slider("N, random problems", "mc_n", 100, geometry.N_MAX,
+                                DEFAULTS["mc_n"], 100, container=cols[0])
+            share = controls.slider("Budget share t / ‖c‖", "mc_share", 0.1, 0.9,
+                                    DEFAULTS["mc_share"], 0.05, container=cols[1],
+                                    help="t = share·‖c‖₁ for L1 and share·‖c‖₂ for L2: both "
+                                         "constraints bind, equally hard.")
+            mc_elong = controls.slider("Elongation of the family", "mc_elong", 1.0, 5.0,
+                                       DEFAULTS["mc_elong"], 0.5, container=cols[2])
+            mc_rot = controls.slider("Random tilt up to ± (°)", "mc_rot", 0, 90,
+                                     DEFAULTS["mc_rot"], 5, container=cols[3],
+                                     help="0: every long axis along w₁; 90: any direction.")
+            seed = controls.slider("Seed", "mc_seed", 0, 99, DEFAULTS["mc_seed"], 1,
+                                   container=cols[4],
+                                   help="Same seed, same problems: the numbers reproduce.")
+
+    scene = geometry.scene((c1, c2), elong, rot, t, lam)
+    mc = geometry.monte_carlo(n, seed=seed, elongation=mc_elong, max_rotation=mc_rot,
+                              share=share)
+    l1, l2 = scene.constrained["l1"], scene.constrained["l2"]
+
+    with constrained_box:
+        kit.chart(figures.constrained_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                             show_answer=show),
+                  "geometry_chart", f"constrained-t-{t:g}")
+        kit.prose("Shrink the level sets of J (grey) from the red star until one just touches "
+                  "the ball: that **touching level set** (solid) meets the ball at the "
+                  "constrained answer. The diamond's corners stick out, so they are usually "
+                  "touched first.")
+        inside = [PENALTY_NAMES[k] for k in geometry.BALLS
+                  if float(geometry.norm(k, scene.center)) <= t]
+        if inside:
+            both = len(inside) > 1
+            st.info(f"The {' and the '.join(inside)} ball{'s' if both else ''} already "
+                    f"hold{'' if both else 's'} J's own minimizer (the red star): "
+                    f"{'those constraints do' if both else 'that constraint does'} nothing. "
+                    "Lower t to make it bind.")
+        st.latex(constrained_latex(scene))
+        if show:
+            st.markdown(answer_table(l1, l2))
+        if scene.residual > 10 * geometry.TOL:
+            st.warning(f"The constrained solver stopped before it converged (residual "
+                       f"{scene.residual:.1e}); the numbers shown may be slightly off.")
+
+    with duality_box:
+        kit.chart(figures.duality_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                         show_answer=show),
+                  "duality_chart", f"penalized-vs-constrained-lambda-{lam:g}")
+        st.caption("Drag **scrub λ** under the chart to see other λ at once (nothing is "
+                   "recomputed); the λ slider above sets the numbers below and the link.")
+        st.latex(duality_latex(scene))
+        if show:
+            gap = max(d.gap for d in scene.duality.values())
+            st.caption(f"Largest gap between the constrained answer at t(λ) and the penalized "
+                       f"answer at λ, over the {len(scene.lams)} λ of the slider: {gap:.1e} "
+                       "(the solvers' tolerance).")
+
+    with often:
+        show_mc = kit.predict_reveal(f"{PAGE}_mc", (n, seed, mc_elong, mc_rot, share))
+        if show_mc:
+            a, b = st.columns(2)
+            a.metric("L1 answers with an exact 0", f"{100 * mc.share_l1:.1f} %",
+                     help=f"{int(round(mc.share_l1 * mc.n)):,} of {mc.n:,} problems")
+            b.metric("L2 answers with an exact 0", f"{100 * mc.share_l2:.1f} %",
+                     help=f"{int(round(mc.share_l2 * mc.n)):,} of {mc.n:,} problems")
+        kit.chart(figures.angle_histogram_figure(mc, palette=PALETTE, names=PENALTY_NAMES,
+                                                 show_answer=show_mc),
+                  "often_chart", f"how-often-n-{n}-seed-{seed}")
+        kit.prose("The angle of an answer from the w₁ axis is 0° when w₂ = 0 and 90° when "
+                  "w₁ = 0. The unconstrained minimizers (outline) spread evenly; L1's answers "
+                  "pile up on the two axes, L2's do not.")
+
+    kit.share_link()
+    kit.show_code(geometry.project_l1_ball, geometry._project_l1, geometry._project_l2,
+                  geometry._pg)
+
+
+def constrained_latex(scene) -> str:
+    """The constrained problem with today's J (A and c) and t."""
+    A, c = scene.A, scene.center
+    J = (rf"J(w) = (w - c)^\top A\,(w - c),\quad c = \begin{{pmatrix}}{c[0]:.3g}\\{c[1]:.3g}"
+         rf"\end{{pmatrix}},\ A = \begin{{pmatrix}}{A[0, 0]:.3g} & {A[0, 1]:.3g}\\"
+         rf"{A[1, 0]:.3g} & {A[1, 1]:.3g}\end{{pmatrix}}")
+    return (r"\begin{gathered}" + J + r"\\ "
+            rf"\min_w J(w)\ \text{{s.t.}}\ |w_1| + |w_2| \le {scene.t:g}"
+            rf"\ \text{{(L1) or}}\ \sqrt{{w_1^2 + w_2^2}} \le {scene.t:g}\ \text{{(L2)}}"
+            r"\end{gathered}")
+
+
+def duality_latex(scene) -> str:
+    """t(λ) with today's λ for both balls."""
+    d1, d2 = scene.duality["l1"], scene.duality["l2"]
+    i, lam = scene.index, scene.lam
+    return (rf"\begin{{gathered}}w^*(\lambda) = \arg\min_w J(w) + {lam:g}\,P(w)\\ "
+            rf"t_{{L1}}(\lambda) = \|w^*\|_1 = {d1.t[i]:.4g},\quad "
+            rf"t_{{L2}}(\lambda) = \|w^*\|_2 = {d2.t[i]:.4g}\end{{gathered}}")
+
+
+def answer_table(l1, l2) -> str:
+    rows = ["| ball, radius t | w₁ | w₂ | exact zeros | J at the answer |", "|---|---|---|---|---|"]
+    for a in (l1, l2):
+        rows.append(f"| {PENALTY_NAMES[a.kind]}, t = {a.t:g} | {figures.fmt_weight(a.w[0])} | "
+                    f"{figures.fmt_weight(a.w[1])} | {int(np.sum(a.w == 0))} | {a.J:.4g} |")
+    return "\n".join(rows)
+
+
+geometry_page()

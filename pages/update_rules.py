@@ -1,0 +1,270 @@
+"""Update rules: one weight, step by step, under L1 (subgradient, clip, proximal) and L2."""
+
+import streamlit as st
+
+from core import optim, updates
+from ui import controls, figures, kit
+from ui.controls import PALETTE, PROBLEM_NAMES
+from ui.kit import Preset
+
+PAGE = "update"
+DEFAULTS = {"lam": 0.6, "alpha": 0.1, "data": True, "a": 1.0, "c": 0.5, "w0": 1.5,
+            "steps": 60, "k": 0, "problem": "least_squares"}
+# The controls a preset sets; presenter mode and predict-first are kept as they are.
+MODEL_KEYS = ("lam", "alpha", "data", "a", "c", "w0", "steps", "k", "problem")
+STEPS_MAX = updates.STEPS_COMPILED
+# What the page calls each run (updates.RUNS) and each penalty.
+NAMES = {"none": "no penalty", "l1": "L1", "l2": "L2", "l1_subgradient": "L1 subgradient",
+         "l1_clip": "L1 clip", "l1_proximal": "L1 proximal"}
+RULES = ("l1_subgradient", "l1_clip", "l1_proximal", "l2")
+
+# The regimes are set against the data's pull at 0, |∂J/∂w(0)| = a|c| = 0.5 with the
+# default a = 1 and c = 0.5: L1 holds w at exactly 0 once λ ≥ a|c|.
+PRESETS = {
+    "small": Preset("λ too small", {"lam": "0.01"},
+                    "λ = 0.01 is tiny next to the data's pull at 0, a|c| = 0.5: every rule "
+                    "follows the unregularized (red) curve to c. No visible effect."),
+    "right": Preset("λ appropriate", {"lam": "1"},
+                    "λ = 1 beats the data's pull at 0 (a|c| = 0.5): L1 proximal lands on "
+                    "exactly 0 and stays there, while L2 only decays geometrically towards "
+                    "a·c/(a + 2λ) = 0.17 and never reaches 0."),
+    "large": Preset("λ too large", {"lam": "4"},
+                    "λ = 4: L1's pull αλ = 0.4 dwarfs the data's step α·a|w − c| ≈ 0.05 near "
+                    "0, so L1 subgradient hops in a plateau of width 2αλ = 0.8 around 0, and "
+                    "L2 collapses to 0.06 in a few steps: the model ignores its data."),
+    "primer": Preset("+0.1 → −0.2 becomes 0", {"data": "false", "w0": "0.1", "lam": "3"},
+                     "The primer's example, no data loss, αλ = 0.3: from w₀ = 0.1 the "
+                     "subgradient step goes to −0.2, while clip and proximal set w to exactly "
+                     "0 (see the numbers of step k = 0 below)."),
+    "zeno": Preset("Zeno", {"data": "false", "w0": "1", "lam": "0.5"},
+                   "No data loss and 2αλ = 0.1: L2 removes 10 % of w every step, so in real "
+                   "numbers w never reaches 0. Scroll to the Zeno chart: floats do get there."),
+    "diverge": Preset("Step too big", {"alpha": "1.5", "a": "2"},
+                      "α·a = 3 > 2: each gradient step overshoots c by more than it started "
+                      "from, and the runs diverge. Lower α or a until they converge."),
+}
+
+kit.header("Update rules",
+           "The primer's two updates for one weight: L1 is **w − αλ·sign(w) − α∂J/∂w**, "
+           "L2 is **w − 2αλw − α∂J/∂w**. L1 subtracts the same amount every step and can land "
+           "on exactly 0; L2 removes a share of w and, in real numbers, never gets there.")
+
+
+@st.fragment
+def update_rules() -> None:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
+        left, right = st.columns([1, 3], gap="medium")
+        with left:
+            lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
+                                       DEFAULTS["lam"])
+            alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
+                                         DEFAULTS["alpha"])
+            data = controls.toggle("Data loss J(w) = ½a(w − c)²", "data", DEFAULTS["data"],
+                                   help="Off: no data loss, only the penalty moves w.")
+            a = controls.slider("a, curvature of J", "a", 0.1, 4.0, DEFAULTS["a"], 0.1,
+                                disabled=not data)
+            c = controls.slider("c, where J is smallest", "c", -2.0, 2.0, DEFAULTS["c"], 0.1,
+                                disabled=not data)
+            w0 = controls.slider("Start w₀", "w0", -3.0, 3.0, DEFAULTS["w0"], 0.1)
+            steps = controls.slider("Steps", "steps", 1, STEPS_MAX, DEFAULTS["steps"], 1)
+        with right:
+            show = kit.predict_reveal(PAGE, (lam, alpha, data, a, c, w0, steps))
+        below = st.container()
+        with below:
+            st.subheader("The k-th update, with today's numbers")
+            k = controls.slider("Step k shown in the formulas", "k", 0, STEPS_MAX - 1,
+                                DEFAULTS["k"], 1,
+                                help="The update that takes w_k to w_(k+1), for every rule.")
+        st.subheader("Two weights")
+        plane_box = st.container()
+        with plane_box:
+            problem = controls.select("Problem (the Landscape page's)", "problem",
+                                      PROBLEM_NAMES, DEFAULTS["problem"])
+
+    scene = updates.scene(lam, alpha, a=a, c=c, w0=w0, steps=steps, data=data, problem=problem)
+    k_shown = min(k, steps - 1)
+    with right:
+        fig = figures.one_weight_figure(scene, palette=PALETTE, names=NAMES,
+                                        k=k_shown, show_answer=show)
+        kit.chart(fig, "update_chart", f"update-rules-lambda-{lam:g}-alpha-{alpha:g}")
+        kit.prose(f"The shaded band is ±αλ = ±{scene.band:.4g}: one step of L1's constant pull. "
+                  f"The data's pull is α·|∂J/∂w| = α·a|w − c|"
+                  + (f" (at w = 0 it is {alpha * scene.a * abs(c):.4g})." if data else
+                     " (no data loss: 0).")
+                  + " A marker on the axis is a step where a weight lands on exactly 0.")
+        warn_diverged(scene.diverged, alpha, scene.a, lam, "")
+        if show:
+            st.markdown(final_table(scene))
+            clip = scene.runs["l1_clip"]
+            if len(clip.landings) > 1:
+                kit.prose("Why L1 clip leaves 0 again: at w = 0, sign(0) = 0, so L1 does not "
+                          "pull, and the data's step moves w off 0; the next step that "
+                          "crosses 0 is clipped back. Proximal compares the whole gradient "
+                          "step with αλ, so it stays at 0 as long as the data's pull at 0, "
+                          "a|c|, is at most λ.")
+
+    with below:
+        if k != k_shown:
+            st.caption(f"k = {k} is past the last update of this run; showing k = {k_shown}.")
+        st.latex(data_latex(scene))
+        for rid in RULES:
+            n = scene.numbers(rid, k_shown) if show else None
+            st.latex(rule_latex(rid, n, k_shown, scene.band, alpha))
+        if not show:
+            st.caption("The numbers are hidden until you reveal the answer.")
+
+    st.subheader("Zeno: does L2 ever reach exactly 0?")
+    kit.prose("L2 alone (no data loss) gives w_k = (1 − 2αλ)ᵏ·w₀: every step removes the same "
+              "share of w, so in real numbers w never reaches 0. Floats do: compiled JAX code on "
+              "this CPU flushes any result below the smallest *normal* float to exactly 0. "
+              "(With IEEE gradual underflow, as in NumPy, w − 2αλw instead stops changing at a "
+              "tiny subnormal, and Zeno wins after all.) Same α, λ and w₀ as above.")
+    kit.chart(figures.zeno_figure(scene.zeno, color=PALETTE["l2"],
+                                  two_alpha_lambda=2 * scene.band, show_answer=show),
+              "zeno_chart", f"zeno-lambda-{lam:g}-alpha-{alpha:g}")
+    if show:
+        st.markdown("\n".join(f"- {zeno_sentence(z, w0)}" for z in scene.zeno.values()))
+
+    with plane_box:
+        kit.prose("The same four rules on the Landscape page's problems, from its start "
+                  f"({updates.PLANE_START[0]:g}, {updates.PLANE_START[1]:g}), with the same "
+                  "α, λ and steps: the L1 rules over J + λ(|w₁| + |w₂|), L2 over "
+                  "J + λ(w₁² + w₂²). Proximal and clip paths can sit on an axis; subgradient "
+                  "ones zig-zag across it.")
+        kit.chart(figures.two_weight_figure(scene.plane, lam, palette=PALETTE, names=NAMES,
+                                            show_answer=show),
+                  "two_weight_chart", f"update-rules-two-weights-{problem}-lambda-{lam:g}")
+        plane_diverged = {r: p.diverged_at for r, p in scene.plane.runs.items()
+                          if p.diverged_at >= 0}
+        if plane_diverged:
+            st.warning("On two weights, " + "; ".join(
+                f"the {NAMES[r]} path diverged at step {at}" for r, at in plane_diverged.items())
+                + f": α = {alpha:g} is too large for this problem's curvature. The paths stop "
+                "at their last finite point. Try a smaller α.")
+
+    kit.share_link()
+    kit.show_code(optim.step, updates.zeno)
+
+
+# ---- text with today's numbers -------------------------------------------------------------
+
+def tex(x: float, *, paren: bool = False) -> str:
+    """A number as typeset: 4 significant digits, an exact zero as 0, powers of ten as such."""
+    x = float(x)
+    if x == 0.0:
+        return "0"
+    s = f"{x:.4g}"
+    if "e" in s:
+        m, e = s.split("e")
+        s = rf"{m}\times10^{{{int(e)}}}"
+    return f"({s})" if paren and x < 0 else s
+
+
+def sign_tex(x: float) -> str:
+    return "0" if x == 0 else ("+1" if x > 0 else "-1")
+
+
+def data_latex(scene) -> str:
+    al = rf"\alpha\lambda = {tex(scene.alpha)}\times{tex(scene.lam)} = {tex(scene.band)}"
+    if scene.a == 0:
+        return rf"J(w) = 0\ \text{{(no data loss)}},\quad \tfrac{{\partial J}}{{\partial w}} = 0," \
+               rf"\quad {al}"
+    return (rf"J(w) = \tfrac12 a(w - c)^2,\quad \tfrac{{\partial J}}{{\partial w}} = a(w - c) = "
+            rf"{tex(scene.a)}\,(w - {tex(scene.c, paren=True)}),\quad {al}")
+
+
+def rule_latex(rid: str, n, k: int, band: float, alpha: float) -> str:
+    """One rule's update from w_k to w_(k+1), symbols on the first line, numbers on the second.
+
+    ``n`` is core's ``StepNumbers`` of this step: every number shown is one of them.
+    Without ``n`` (the answer is hidden) only the symbols are typeset.
+    """
+    if n is None:
+        return rule_latex(rid, _NO_NUMBERS, k, band, alpha).split(r" \\ ")[0] + \
+            r"\end{gathered}"
+    K1 = f"w_{{{k + 1}}}"
+    w, g, a = tex(n.w), tex(n.grad, paren=True), tex(alpha)
+    data = rf"{a}\cdot{g}"
+    if rid == "l1_subgradient":
+        head = r"\textsf{L1 subgradient:}\quad w_{k+1} = w_k - \alpha\lambda\,\mathrm{sign}(w_k)" \
+               r" - \alpha\,\partial J/\partial w"
+        nums = rf"{K1} = {w} - {tex(band)}\cdot({sign_tex(n.w)}) - {data} = {tex(n.new)}"
+    elif rid == "l1_clip":
+        head = r"\textsf{L1 clip:}\quad u = w_k - \alpha\lambda\,\mathrm{sign}(w_k) - \alpha\," \
+               r"\partial J/\partial w,\ \ w_{k+1} = 0 \text{ if the sign flipped, else } u"
+        nums = rf"u = {w} - {tex(band)}\cdot({sign_tex(n.w)}) - {data} = {tex(n.raw)}"
+        nums += (rf"\ \Rightarrow\ \text{{the sign flipped: }} {K1} = {tex(n.new)}" if n.zeroed
+                 else rf",\quad {K1} = {tex(n.new)}")
+    elif rid == "l1_proximal":
+        head = r"\textsf{L1 proximal:}\quad v = w_k - \alpha\,\partial J/\partial w,\ \ " \
+               r"w_{k+1} = \mathrm{sign}(v)\max(|v| - \alpha\lambda,\ 0)"
+        v = tex(n.v)
+        nums = (rf"v = {w} - {data} = {v},\quad {K1} = \mathrm{{sign}}({v})"
+                rf"\max(|{v}| - {tex(band)},\ 0) = {tex(n.new)}")
+    elif rid == "l2":
+        head = r"\textsf{L2:}\quad w_{k+1} = w_k - 2\alpha\lambda\,w_k - \alpha\,\partial J/" \
+               r"\partial w"
+        nums = (rf"{K1} = {w} - 2\cdot{tex(band)}\cdot{tex(n.w, paren=True)} - {data} = "
+                rf"{tex(n.new)}")
+    else:
+        raise ValueError(rid)
+    return rf"\begin{{gathered}}{head} \\ {nums}\end{{gathered}}"
+
+
+_NO_NUMBERS = updates.StepNumbers(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False)
+
+
+def final_table(scene) -> str:
+    rows = [f"| rule | w after {scene.steps} steps | first step at exactly 0 | "
+            "steps at exactly 0 | minimizer of J + λ·P |", "|---|---|---|---|---|"]
+    for rid, run in scene.runs.items():
+        m = scene.minimizers[run.kind]
+        first = run.first_zero
+        end = (f"diverged at step {run.diverged_at}" if run.diverged_at >= 0
+               else figures.fmt_weight(run.w[-1]))
+        rows.append(f"| {NAMES[rid]} | {end} | "
+                    f"{first if first >= 0 else 'never'} | {len(run.zeros)} | "
+                    f"{figures.fmt_weight(m) if m is not None else 'any w'} |")
+    return "\n".join(rows)
+
+
+def zeno_sentence(z, w0: float) -> str:
+    name = f"**{z.dtype}**"
+    if w0 == 0:
+        return f"{name}: w₀ = 0, so there is nothing to decay."
+    if z.zero_at >= 0:
+        return (f"{name}: w is exactly 0 at step **{z.zero_at:,}**, the first step at which "
+                f"|w| would drop below {z.floor:.3g}, the smallest {z.dtype} this code keeps "
+                f"(predicted: log({z.floor:.3g}/|w₀|) / log|1 − 2αλ| = {z.predicted:,.1f}). "
+                f"The last non-zero value was {z.last:.3g}.")
+    if z.status == updates.ZENO_RUNNING:
+        need = (f"; it would need about {z.predicted:,.0f} steps" if z.predicted == z.predicted
+                else "")
+        return (f"{name}: not 0 after {z.end:,} steps, the most this page runs "
+                f"(|w| is still {z.last:.3g}){need}.")
+    if z.status == updates.ZENO_DIVERGED:
+        return (f"{name}: 2αλ > 2, so each step overshoots 0 by more than w was: |w| grows "
+                f"without bound (stopped at step {z.end:,}).")
+    if z.last == abs(w0) and z.end == 1:
+        return (f"{name}: with 2αλ = 0 or 2, |w| never changes (λ = 0 removes nothing; "
+                "2αλ = 2 flips the sign of w forever).")
+    return (f"{name}: w stops changing at {z.last:.3g} (step {z.end:,}) and never reaches 0: "
+            "Zeno wins.")
+
+
+def warn_diverged(diverged: dict, alpha: float, a: float, lam: float, where: str) -> None:
+    if not diverged:
+        return
+    parts = []
+    for rid, at in diverged.items():
+        if rid == "l2":
+            why = f"α(a + 2λ) = {alpha * (a + 2 * lam):.3g} > 2"
+        else:
+            why = f"α·a = {alpha * a:.3g} > 2"
+        parts.append(f"{NAMES[rid]} diverged at step {at} ({why})")
+    st.warning(f"{where}{'; '.join(parts)}: the step size α = {alpha:g} is too large for this "
+               "curvature, so each step overshoots by more than the last. The runs stop at their "
+               "last finite point. Try a smaller α or a.")
+
+
+update_rules()

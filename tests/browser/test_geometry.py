@@ -1,0 +1,73 @@
+"""The Geometry page in a real Chromium: it draws, sliders move by keyboard, λ scrubs in-figure."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+
+from .helpers import (
+    click_figure_slider,
+    expect_rerun,
+    no_rerun,
+    plotly_data,
+    plotly_layout,
+    slider_by_label,
+    wait_for_app,
+)
+
+BUDGET = "t, budget (ball radius)"
+N = "N, random problems"
+
+
+def open_geometry(page, app_server, query: str = "") -> None:
+    # The home page first: on a fresh server, /geometry as the very first request is served
+    # from the pages/ folder without app.py (see the lead's report); after it, it is routed.
+    page.goto(app_server + "/")
+    wait_for_app(page, charts=1)
+    page.goto(app_server + "/geometry" + query)
+    wait_for_app(page, charts=3)
+    assert page.get_by_text("Geometry: diamond vs circle", exact=True).is_visible()
+
+
+def point(data, name):
+    t = next(t for t in data if t.get("name") == name)
+    return np.array([t["x"][0], t["y"][0]])
+
+
+def test_page_draws_and_t_moves_by_keyboard(page, app_server):
+    open_geometry(page, app_server, "?t=1.5")
+    before = plotly_data(page, 0)
+    l1, l2 = point(before, "minimizer in the L1 ball"), point(before, "minimizer in the L2 ball")
+    assert (l1 == 0).sum() == 1 and (l2 != 0).all()
+    assert np.abs(l1).sum() == np.float32(1.5)
+    with expect_rerun(page):
+        slider_by_label(page, BUDGET).press("ArrowRight")
+    assert parse_qs(urlsplit(page.url).query)["t"] == ["1.55"]
+    assert "t = 1.55" in plotly_layout(page, 0)["title"]["text"]
+    after = plotly_data(page, 0)
+    assert not np.allclose(point(after, "minimizer in the L2 ball"), l2)
+
+
+def test_n_moves_by_keyboard_and_the_histogram_follows(page, app_server):
+    open_geometry(page, app_server)
+    assert "1,000 random problems" in plotly_layout(page, 2)["title"]["text"]
+    with expect_rerun(page):
+        slider_by_label(page, N).press("ArrowRight")
+    assert parse_qs(urlsplit(page.url).query)["mc_n"] == ["1100"]
+    assert "1,100 random problems" in plotly_layout(page, 2)["title"]["text"]
+    bars = next(t for t in plotly_data(page, 2) if t.get("name") == "answers, L1 ball")
+    assert sum(bars["y"]) == 1100
+    # L1's answers pile up on the axes: the two end bins hold far more than a middle one
+    assert bars["y"][0] + bars["y"][-1] > 10 * bars["y"][len(bars["y"]) // 2]
+
+
+def test_scrubbing_lambda_inside_the_duality_figure_needs_no_rerun(page, app_server):
+    open_geometry(page, app_server, "?lam=1")
+    before = point(plotly_data(page, 1), "minimizer, L1 (λ)")
+    with no_rerun(page):
+        click_figure_slider(page, 0.999, index=1)
+        page.wait_for_function(
+            "() => document.querySelectorAll('.js-plotly-plot')[1].layout.title.text"
+            ".startsWith('λ = 5')")
+    after = point(plotly_data(page, 1), "minimizer, L1 (λ)")
+    assert not np.allclose(before, after) and (after == 0).all()   # λ = 5: L1 is (0, 0)
+    assert parse_qs(urlsplit(page.url).query)["lam"] == ["1"]
