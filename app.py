@@ -5,7 +5,8 @@ import streamlit as st
 from core import runtime
 from ui import kit
 
-st.set_page_config(page_title="Regularization Landscapes", page_icon="◇", layout="wide")
+st.set_page_config(page_title="Regularization Landscapes",
+                   layout="wide")
 
 
 @st.cache_resource(show_spinner=False)
@@ -17,9 +18,14 @@ def _compilation_cache() -> str:
 _compilation_cache()
 
 pages = [
-    st.Page("pages/landscape.py", title="Landscape", icon="⛰️", default=True),
-    st.Page("pages/geometry.py", title="Geometry", icon="🔷", url_path="geometry"),
-    st.Page("pages/update_rules.py", title="Update rules", icon="👣", url_path="update-rules"),
+    st.Page("pages/landscape.py", title="Landscape",
+            icon="⛰️", default=True),
+    st.Page("pages/geometry.py", title="Geometry",
+            icon="🔷", url_path="geometry"),
+    st.Page("pages/update_rules.py", title="Update rules",
+            icon="👣", url_path="update-rules"),
+    st.Page("pages/weights.py", title="Weights",
+            icon="📊", url_path="weights"),
 ]
 
 with st.sidebar:

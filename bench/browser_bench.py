@@ -87,6 +87,14 @@ PAGES = [
              "t, budget (ball radius)", chart=0),
     PageView("pages/geometry.py", "Geometry, Monte Carlo (N of 10,000)", "/geometry",
              "N, random problems", chart=2),
+    # every λ is a new setting: the four runs are trained again (not cached) on each move
+    PageView("pages/weights.py", "Weights, histograms (λ, trains four runs)", "/weights",
+             "λ, regularization strength", chart=0),
+    # λ trains none, L1 and L2 again (the λ sweep is cached per cell size); 1° is the finest
+    PageView("pages/crosses.py", "Sparse crosses, L1 vs L2 maps (λ, 2° cells)", "/crosses",
+             "λ, regularization strength", chart=0),
+    PageView("pages/crosses.py", "Sparse crosses, L1 vs L2 maps (λ, 1° cells)",
+             "/crosses?res=1", "λ, regularization strength", chart=0),
 ]
 FLOOR_VIEW = PageView("bench/floor_app.py", "floor", "/", "x")
 

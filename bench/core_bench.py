@@ -243,10 +243,24 @@ def bench_path(*, repeats: int) -> list[Row]:
 
 # ---- (d) the Weights page's training of four runs ------------------------------------------
 
-def bench_training() -> Row:
-    """(d) Slot for the Weights page's four training runs: not built yet (issue 8)."""
-    return Row("core", "Weights page: training of four runs", "not built yet (issue 8)", None,
-               f"≥ {SPEEDUP_TARGET:g}×", None, "slot kept open; no number is claimed")
+def bench_training(*, repeats: int) -> list[Row]:
+    """(d) The Weights page's four runs trained together (core.train) vs a NumPy loop training
+    them one after another, and vs core training them one run per call (bench/weights_bench.py),
+    for the logistic model (the page's default) and the MLP."""
+    from bench import weights_bench
+
+    return weights_bench.bench(paired_times, speedup_row, repeats=repeats, target=SPEEDUP_TARGET)
+
+
+# ---- (e) the Sparse crosses page: training at the finest resolution -----------------------
+
+def bench_crosses(*, repeats: int) -> list[Row]:
+    """(e) The Sparse crosses page's three runs at 1° cells (d = 64,800): time against a NumPy
+    reference, and the compiled call's memory against the n × d one-hot matrix it never
+    builds (bench/crosses_bench.py)."""
+    from bench import crosses_bench
+
+    return crosses_bench.bench(paired_times, speedup_row, repeats=repeats)
 
 
 def run(*, quick: bool = False, log: Callable[[str], None] = print) -> list[Row]:
@@ -261,7 +275,13 @@ def run(*, quick: bool = False, log: Callable[[str], None] = print) -> list[Row]
     for r in bench_path(repeats=max(1, repeats // 2)):
         rows.append(r)
         log(f"  {r.measured}")
-    rows.append(bench_training())
-    log(f"core: training: {rows[-1].measured}")
+    log("core: Weights page training …")
+    for r in bench_training(repeats=max(1, repeats // 3)):
+        rows.append(r)
+        log(f"  {r.measured}")
+    log("core: Sparse crosses training at 1° …")
+    for r in bench_crosses(repeats=max(1, repeats // 3)):
+        rows.append(r)
+        log(f"  {r.measured}")
     return rows
 

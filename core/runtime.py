@@ -27,7 +27,7 @@ def use_compilation_cache(path: Path = CACHE_DIR) -> Path:
 
 def warm() -> None:
     """Compile what the pages run at their defaults (every problem, penalty and rule)."""
-    from core import penalties, problems, scenes
+    from core import geometry, penalties, problems, scenes, updates
 
     for problem in problems.LOSSES:
         for kind in penalties.KINDS:
@@ -35,6 +35,21 @@ def warm() -> None:
     for rule in ("subgradient", "clip"):
         scenes.landscape("least_squares", "l1", 0.5, alpha=0.1, steps=100, w0=(-2.5, 2.5),
                          rule=rule)
+    geometry.scene((2.0, 1.2), 2.5, 110.0, 1.2, 0.7)
+    geometry.monte_carlo(1000)
+    for problem in problems.LOSSES:
+        updates.scene(0.6, 0.1, a=1.0, c=0.5, w0=1.5, steps=60, problem=problem)
+    # Sparse crosses: the number of cells is a shape, so one fit and one λ sweep per cell size
+    from core import crosses
+
+    for size in crosses.RESOLUTIONS:
+        crosses.scene(size, 0.002, 0.5)
+    # Weights: one compile a model (epochs, d and every number are traced, not shapes)
+    from core import train
+
+    for model in train.MODELS:
+        train.scene(model=model, d=100, k=5, flip=0.1, seed=0, lam=0.05, drop=0.5, alpha=0.3,
+                    epochs=1)
 
 
 if __name__ == "__main__":

@@ -795,10 +795,11 @@ def histogram_trace(edges, counts, color: str, *, name: str) -> go.Scatter:
                       hovertemplate="w from %{x:.3g}: %{y} weights<extra>" + name + "</extra>")
 
 
-def weight_histogram_figure(scene, *, palette: dict, names: dict, show_answer: bool = True
-                            ) -> go.Figure:
+def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
+                            show_answer: bool = True) -> go.Figure:
     """Overlaid histograms of every run's weights (``scene.hist``), with the epoch scrubbable
-    inside the figure (one frame per snapshot); the title counts the exact zeros.
+    inside the figure (one frame per snapshot). The title says λ and the epoch; a note in
+    the top left corner counts each run's exact zeros at that epoch.
 
     With ``show_answer`` False only the unregularized run is drawn (predict first).
     """
@@ -807,41 +808,50 @@ def weight_histogram_figure(scene, *, palette: dict, names: dict, show_answer: b
     cols = [t.run(r) for r in runs]
     epochs = [int(e) for e in t.snapshot_epochs]
     last = len(epochs) - 1
+    beyond = [] if not h.beyond[:, cols].any() else [{
+        "xref": "paper", "yref": "paper", "x": 1, "y": 1, "xanchor": "right", "yanchor": "top",
+        "align": "right", "showarrow": False, "font": {"color": "#555555"},
+        "text": f"the outer bins also count<br>the few weights beyond ±{h.edges[-1]:.3g}"}]
 
-    def title(i: int) -> str:
-        head = f"Epoch {epochs[i]} of {t.epochs}: {scene.n_weights:,} weights a run"
-        if not show_answer:
-            return head + ". Where will L1's, L2's and dropout's be?"
-        zeros = ", ".join(f"{names[r]} {int(h.zeros[i, j]):,}"
-                          for r, j in zip(runs, cols, strict=True))
-        return f"{head}; exactly 0: {zeros}"
+    def layout(i: int) -> dict:
+        if show_answer:
+            text = "<b>exactly 0</b><br>" + "<br>".join(
+                f"<span style='color:{palette[r]}'>{names[r]}: {int(h.zeros[i, j]):,}</span>"
+                for r, j in zip(runs, cols, strict=True))
+        else:
+            text = "Where will L1's, L2's<br>and dropout's weights be?"
+        zeros = {"xref": "paper", "yref": "paper", "x": 0, "y": 1, "xanchor": "left",
+                 "yanchor": "top", "align": "left", "showarrow": False, "text": text,
+                 "bgcolor": "rgba(255,255,255,0.85)"}
+        return {"title": {"text": f"λ = {lam:g}, epoch {epochs[i]} of {t.epochs}: "
+                                  f"{scene.n_weights:,} weights a run"},
+                "annotations": [zeros] + beyond}
 
     fig = go.Figure([histogram_trace(h.edges, h.counts[last, j], palette[r], name=names[r])
                      for r, j in zip(runs, cols, strict=True)])
     frames = [frame_spec(e, [{"type": "scatter", "y": _steps(h.counts[i, j])} for j in cols],
-                         list(range(len(cols))), {"title": {"text": title(i)}})
+                         list(range(len(cols))), layout(i))
               for i, e in enumerate(epochs)]
     add_frame_slider(fig, [str(e) for e in epochs], last, frames, prefix="epoch ")
+    fig.layout.sliders[0].pad.t = 60  # clear of the axis title, in presenter mode too
     top = float(max(1, h.counts[:, cols].max()))
-    xtitle = "weight value w"
-    if h.beyond[:, cols].any():
-        xtitle += f" (the outer bins also count the few weights beyond ±{h.edges[-1]:.3g})"
     fig.update_layout(
-        title={"text": title(last), "y": 0.99}, height=520, uirevision="weights",
+        **layout(last), height=540, uirevision="weights",
         margin={"l": 10, "r": 10, "t": 80, "b": 10},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
-        xaxis={"title": {"text": xtitle}, "range": [float(h.edges[0]),
+        xaxis={"title": {"text": "weight value w"}, "range": [float(h.edges[0]),
                                                               float(h.edges[-1])],
                "zeroline": True, "zerolinecolor": "#444", "zerolinewidth": 1},
-        yaxis={"title": {"text": "number of weights"}, "range": [0, 1.08 * top]},
+        yaxis={"title": {"text": "number of weights"}, "range": [0, 1.15 * top]},
         updatemenus=[{"type": "buttons", "direction": "right", "x": 1, "y": 1.0,
                       "xanchor": "right", "yanchor": "bottom", "showactive": True,
                       "pad": {"b": 4}, "buttons": [
                           {"label": "linear", "method": "relayout",
-                           "args": [{"yaxis.type": "linear", "yaxis.range": [0, 1.08 * top]}]},
+                           "args": [{"yaxis.type": "linear", "yaxis.range": [0, 1.15 * top]}]},
                           {"label": "log", "method": "relayout",
                            "args": [{"yaxis.type": "log",
-                                     "yaxis.range": [-0.1, float(np.log10(1.5 * top))]}]}]}])
+                                     "yaxis.range": [-0.1, float(np.log10(2 * top))]}]}]}])
+    fig.update_layout(title_y=0.99)
     return fig
 
 
@@ -849,47 +859,57 @@ def training_curves_figure(training, *, palette: dict, names: dict, show_answer:
                            ) -> go.Figure:
     """Per epoch: the data loss J (test solid, train dotted), the accuracy (the same) and the
     size of the weights ‖w‖₂, for every run (only the unregularized one when the answer is
-    hidden)."""
+    hidden). Three panels side by side, built as plain dicts (validated once: quick)."""
     t, c = training, training.curves
-    fig = make_subplots(1, 3, horizontal_spacing=0.07, subplot_titles=[
-        "loss J: test (solid), train (dotted)", "accuracy: test (solid), train (dotted)",
-        "size of the weights ‖w‖₂"])
     x = np.arange(t.epochs + 1, dtype=np.int32)
+    titles = ["loss J: test (solid), train (dotted)", "accuracy: test (solid), train (dotted)",
+              "size of the weights ‖w‖₂"]
+    gap = 0.07
+    width = (1 - 2 * gap) / 3
+    layout, notes, data = {}, [], []
+    for i, title in enumerate(titles):
+        ax, x0 = "" if i == 0 else str(i + 1), i * (width + gap)
+        layout[f"xaxis{ax}"] = {"domain": [x0, x0 + width], "anchor": f"y{ax}",
+                                "title": {"text": "epoch"}}
+        layout[f"yaxis{ax}"] = {"anchor": f"x{ax}"}
+        notes.append({"xref": "paper", "yref": "paper", "x": x0 + width / 2, "y": 1.0,
+                      "xanchor": "center", "yanchor": "bottom", "showarrow": False,
+                      "text": title, "font": {"size": 14}})
+    layout["yaxis2"]["range"] = [0, 1.02]
+
+    def line(y, ax: str, name: str, color: str, *, what: str, group: str, legend: bool,
+             dotted: bool = False) -> dict:
+        return {"type": "scatter", "x": x, "y": finite(y), "mode": "lines", "name": name,
+                "xaxis": f"x{ax}", "yaxis": f"y{ax}", "legendgroup": group,
+                "showlegend": legend,
+                "line": {"color": color, "width": 1.5 if dotted else 2.5,
+                         "dash": "dot" if dotted else "solid"},
+                "hovertemplate": f"epoch %{{x}}: {what} %{{y:.4f}}<extra>{name}</extra>"}
+
     for r in t.runs:
         if not show_answer and r != "none":
             continue
         j, name, color = t.run(r), names[r], palette[r]
-        for col, (test, train_) in enumerate(((c.test_loss, c.train_loss),
-                                              (c.test_acc, c.train_acc)), start=1):
-            fig.add_trace(go.Scatter(x=x, y=finite(test[:, j]), mode="lines", name=name,
-                                     legendgroup=r, showlegend=col == 1,
-                                     line={"color": color, "width": 2.5},
-                                     hovertemplate="epoch %{x}: test %{y:.4f}<extra>"
-                                                   + name + "</extra>"), row=1, col=col)
-            fig.add_trace(go.Scatter(x=x, y=finite(train_[:, j]), mode="lines",
-                                     name=f"{name}, train", legendgroup=r, showlegend=False,
-                                     line={"color": color, "width": 1.5, "dash": "dot"},
-                                     hovertemplate="epoch %{x}: train %{y:.4f}<extra>"
-                                                   + name + "</extra>"), row=1, col=col)
-        fig.add_trace(go.Scatter(x=x, y=finite(c.norm[:, j]), mode="lines",
-                                 name=f"{name}, ‖w‖", legendgroup=r, showlegend=False,
-                                 line={"color": color, "width": 2.5},
-                                 hovertemplate="epoch %{x}: ‖w‖ = %{y:.4f}<extra>"
-                                               + name + "</extra>"), row=1, col=3)
-    for col in (1, 2, 3):
-        fig.update_xaxes(title_text="epoch", row=1, col=col)
-    fig.update_yaxes(range=[0, 1.02], row=1, col=2)
-    fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      legend={"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},
-                      uirevision="curves")
-    return fig
+        for ax, test, train_ in (("", c.test_loss, c.train_loss), ("2", c.test_acc, c.train_acc)):
+            data.append(line(test[:, j], ax, name, color, what="test", group=r,
+                             legend=ax == ""))
+            data.append(line(train_[:, j], ax, f"{name}, train", color, what="train", group=r,
+                             legend=False, dotted=True))
+        data.append(line(c.norm[:, j], "3", f"{name}, ‖w‖", color, what="‖w‖ =", group=r,
+                         legend=False))
+    return go.Figure(data, {
+        **layout, "annotations": notes, "height": 380,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "legend": {"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},
+        "uirevision": "curves"})
 
 
 def feature_weights_figure(scene, *, palette: dict, names: dict, show_answer: bool = True
                            ) -> go.Figure:
     """The logistic model's final weight of every feature, per run, over grey bands at the
-    informative features; exact zeros are said as such on hover. Dropout starts hidden
-    (click it in the legend). With ``show_answer`` False only the unregularized run."""
+    informative features. A run is two traces: its non-zero weights as markers and its exact
+    zeros as dashes on 0 (said "0 (exact)" on hover). Dropout starts hidden (click it in the
+    legend). With ``show_answer`` False only the unregularized run."""
     t = scene.training
     x = np.arange(1, scene.d + 1, dtype=np.int32)
     data = []
@@ -897,30 +917,590 @@ def feature_weights_figure(scene, *, palette: dict, names: dict, show_answer: bo
         if not show_answer and r != "none":
             continue
         w = finite(t.final[t.run(r), : scene.d])
-        kept = int(scene.kept[t.run(r)].sum())
-        name = f"{names[r]} ({kept} non-zero)"
-        shape = "diamond" if r == "l1" else "circle"
-        data.append(go.Scatter(x=x, y=w, mode="markers", name=name,
-                               visible="legendonly" if r == "dropout" else True,
-                               text=[fmt_weight(v) for v in w],
-                               marker={"color": palette[r], "size": 8,
-                                       "symbol": np.where(w == 0, "line-ew-open", shape).tolist(),
-                                       "line": {"width": np.where(w == 0, 2, 0.5).tolist(),
-                                                "color": np.where(w == 0, palette[r],
-                                                                  "#000000").tolist()}},
-                               hovertemplate="feature %{x}: w = %{text}<extra>" + names[r]
-                                             + "</extra>"))
+        zero = w == 0
+        name = f"{names[r]} ({int(scene.kept[t.run(r)].sum())} non-zero)"
+        shown = "legendonly" if r == "dropout" else True
+        data.append({"type": "scatter", "x": x[~zero], "y": w[~zero], "mode": "markers",
+                     "name": name, "legendgroup": r, "visible": shown,
+                     "marker": {"color": palette[r], "size": 8,
+                                "symbol": "diamond" if r == "l1" else "circle",
+                                "line": {"width": 0.5, "color": "#000000"}},
+                     "hovertemplate": f"feature %{{x}}: w = %{{y:.4g}}<extra>{names[r]}</extra>"})
+        if zero.any():
+            data.append({"type": "scatter", "x": x[zero], "y": w[zero], "mode": "markers",
+                         "name": f"{names[r]}: exactly 0", "legendgroup": r, "visible": shown,
+                         "showlegend": False,
+                         "marker": {"color": palette[r], "size": 8, "symbol": "line-ew-open",
+                                    "line": {"width": 2, "color": palette[r]}},
+                         "hovertemplate": f"feature %{{x}}: w = 0 (exact)<extra>{names[r]}"
+                                          "</extra>"})
     bands = [{"type": "rect", "xref": "x", "yref": "y domain", "x0": float(j) + 0.5,
               "x1": float(j) + 1.5, "y0": 0, "y1": 1, "fillcolor": "rgba(0,0,0,0.10)",
               "line": {"width": 0}, "layer": "below"} for j in np.flatnonzero(scene.informative)]
-    fig = go.Figure(data)
-    fig.update_layout(
-        height=380, margin={"l": 10, "r": 10, "t": 40, "b": 10}, shapes=bands,
-        title={"text": f"Each feature's weight after training: the {scene.k} grey bands are "
-                       "the informative features; a dash on 0 is exactly 0"},
-        xaxis={"title": {"text": "feature"}, "range": [0.5, scene.d + 0.5]},
-        yaxis={"title": {"text": "weight w"}, "zeroline": True, "zerolinecolor": "#444",
-               "zerolinewidth": 1},
-        legend={"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
-        uirevision="features")
+    return go.Figure(data, {
+        "height": 380, "margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "shapes": bands,
+        "title": {"text": f"Each feature's weight after training: the {scene.k} grey bands are "
+                          "the informative features; a dash on 0 is exactly 0"},
+        "xaxis": {"title": {"text": "feature"}, "range": [0.5, scene.d + 0.5]},
+        "yaxis": {"title": {"text": "weight w"}, "zeroline": True, "zerolinecolor": "#444",
+                  "zerolinewidth": 1},
+        "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
+        "uirevision": "features"})
+
+
+# ---- the λ sweep & residuals page ------------------------------------------------------------
+
+def _log_edges(lams) -> np.ndarray:
+    """Boundaries halfway (in log λ) between the points of a λ grid, and beyond its ends."""
+    g = np.log(np.asarray(lams, np.float64))
+    mid = (g[1:] + g[:-1]) / 2
+    return np.exp(np.concatenate([[g[0] - (mid[0] - g[0])], mid, [g[-1] + (g[-1] - mid[-1])]]))
+
+
+def _log_lambda_axis(lams) -> dict:
+    """A log λ axis over the grid, ticked at the powers of ten as plain numbers (0.001, not 1m)."""
+    lo, hi = float(np.min(lams)), float(np.max(lams))
+    powers = 10.0 ** np.arange(np.floor(np.log10(lo)), np.ceil(np.log10(hi)) + 1)
+    return {"type": "log", "range": [float(np.log10(lo)), float(np.log10(hi))],
+            "tickvals": powers.tolist(), "ticktext": [_power_label(p) for p in powers]}
+
+
+def _log_ticks(lo: float, hi: float) -> dict:
+    """Ticks 1, 2, 5 × 10^k between lo and hi (only the powers of ten over many decades),
+    labelled in full: 0.2, 0.5, 1, 2, 5, 10."""
+    ks = np.arange(np.floor(np.log10(lo)), np.ceil(np.log10(hi)) + 1)
+    steps = (1.0, 2.0, 5.0) if len(ks) <= 5 else (1.0,)
+    vals = [m * 10.0 ** k for k in ks for m in steps if lo <= m * 10.0 ** k <= hi]
+    return {"tickvals": vals, "ticktext": [_power_label(v) if len(steps) == 1 else f"{v:g}"
+                                           for v in vals]}
+
+
+def _power_label(p: float) -> str:
+    """A power of ten in at most four characters: 10⁻⁴, 0.01, 0.1, 1, 10, 100, 10³."""
+    k = int(round(np.log10(p)))
+    if -2 <= k <= 2:
+        return f"{p:g}"
+    sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    return "10" + str(k).translate(sup)
+
+
+def _weight_text(w) -> list[str]:
+    return [fmt_weight(v) for v in np.asarray(w, np.float64)]
+
+
+def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", "elastic_net",
+                 "l2"), mix: float = 0.5, show_answer: bool = True) -> go.Figure:
+    """Every weight against λ (log axis) for L1, elastic net and L2 side by side (top), the
+    number of non-zero weights against λ (bottom), a vertical line and markers at the λ of
+    the page (``paths.lams[index]``), and L1's λ_max (elastic net: λ_max / mix).
+
+    ``paths`` is ``core.sweep.Paths``. A feature the data were made from (true weight ≠ 0)
+    is drawn solid, one that does not matter dotted. Hover says an exact zero as such. With
+    ``show_answer`` False only the axes and the λ line are drawn (predict first).
+    """
+    lams, lam = np.asarray(paths.lams, np.float32), float(paths.lams[index])
+    d = len(paths.names)
+    cols = len(kinds)
+    titles = [names[k] if k != "elastic_net" else f"{names[k]} (mix {mix:g})" for k in kinds]
+    fig = make_subplots(2, cols, shared_xaxes=True, row_heights=[0.7, 0.3],
+                        vertical_spacing=0.07, horizontal_spacing=0.05,
+                        subplot_titles=titles + [""] * cols)
+    shapes, notes = [], []
+    matters = np.asarray(paths.w_true) != 0
+    for c, kind in enumerate(kinds, start=1):
+        coef, color = np.asarray(paths.coef[kind]), palette[kind]
+        top, bottom = c, cols + c  # axis numbers of this column's panels
+        for n_ in (top, bottom):
+            ax = "" if n_ == 1 else str(n_)
+            s, _ = _vline(lam, f"x{ax}", f"y{ax}", "", color="#777777", dash="dot")
+            shapes += s
+        edge = {"l1": paths.lam_max, "elastic_net": paths.lam_max / mix}.get(kind)
+        if edge is not None and show_answer:
+            for n_ in (top, bottom):
+                ax = "" if n_ == 1 else str(n_)
+                s, _ = _vline(edge, f"x{ax}", f"y{ax}", "", color="#000000", dash="dash")
+                shapes += s
+            sym = "λ_max" if kind == "l1" else "λ_max/mix"
+            ax = "" if top == 1 else str(top)
+            notes.append({"xref": f"x{ax}", "yref": f"y{ax} domain",
+                          "x": float(np.log10(edge)), "y": 0.02, "xanchor": "left",
+                          "yanchor": "bottom", "showarrow": False,
+                          "text": f" {sym} = {edge:.3g}:<br> all 0 from here",
+                          "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.8)"})
+        if show_answer:
+            for j in range(d):
+                fig.add_trace(go.Scatter(
+                    x=lams, y=finite(coef[:, j]), mode="lines", showlegend=False,
+                    name=f"path, {paths.names[j]}, {names[kind]}",
+                    line={"color": color, "width": 2.2 if matters[j] else 1.3,
+                          "dash": "solid" if matters[j] else "dot"},
+                    text=_weight_text(coef[:, j]),
+                    hovertemplate=f"{paths.names[j]}" + "<br>λ = %{x:.3g}<br>w = %{text}"
+                                  f"<extra>{names[kind]}</extra>"), row=1, col=c)
+            at = coef[index]
+            fig.add_trace(go.Scatter(
+                x=np.full(d, lam, np.float32), y=finite(at), mode="markers", showlegend=False,
+                name=f"weights at λ, {names[kind]}",
+                marker={"size": 7, "color": color, "line": {"width": 1, "color": "#000000"}},
+                text=[f"{nm} = {fmt_weight(v)}" for nm, v in zip(paths.names, at, strict=True)],
+                hovertemplate="%{text}<extra>λ = " + f"{lam:g}</extra>"), row=1, col=c)
+            nz = np.asarray(paths.nonzeros[kind])
+            fig.add_trace(go.Scatter(
+                x=lams, y=nz.astype(np.float32), mode="lines", showlegend=False,
+                name=f"non-zero weights, {names[kind]}", line={"color": color, "width": 2.5,
+                                                               "shape": "hv"},
+                hovertemplate="λ = %{x:.3g}: %{y} non-zero<extra>" + names[kind] + "</extra>"),
+                row=2, col=c)
+            fig.add_trace(go.Scatter(
+                x=np.asarray([lam], np.float32), y=np.asarray([nz[index]], np.float32),
+                mode="markers+text", text=[f"{int(nz[index])}"], textposition="top right",
+                showlegend=False, name=f"non-zero weights at λ, {names[kind]}",
+                marker={"size": 9, "color": color, "line": {"width": 1, "color": "#000000"}},
+                hovertemplate=f"λ = {lam:g}: " + "%{y} non-zero<extra>" + names[kind]
+                              + "</extra>"), row=2, col=c)
+        fig.update_xaxes(**_log_lambda_axis(lams), row=1, col=c)
+        fig.update_xaxes(**_log_lambda_axis(lams), title_text="λ (log scale)", row=2, col=c)
+        fig.update_yaxes(zeroline=True, zerolinecolor="#444", zerolinewidth=1, row=1, col=c)
+        fig.update_yaxes(range=[-0.5, d + 2.5], dtick=2, row=2, col=c)
+    if show_answer:  # the legend says what solid and dotted mean, once
+        for label, dash, width in (("feature that matters (true w ≠ 0)", "solid", 2.2),
+                                   ("feature that does not (true w = 0)", "dot", 1.3)):
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label,
+                                     line={"color": "#555555", "dash": dash, "width": width}))
+    fig.update_yaxes(title_text="weight w_k", row=1, col=1)
+    fig.update_yaxes(title_text="non-zero", row=2, col=1)
+    if show_answer:
+        counts = ", ".join(f"{names[k]} {int(paths.nonzeros[k][index])}" for k in kinds)
+        title = f"Weights against λ; at λ = {lam:g} the non-zero weights are {counts} (of {d})"
+    else:
+        title = f"λ = {lam:g}: which weights reach exactly 0 as λ grows, and when?"
+    fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 90, "b": 10},
+                      title={"text": title, "y": 0.98},
+                      legend={"orientation": "h", "x": 0, "y": 1.06, "yanchor": "bottom"},
+                      shapes=shapes, uirevision="paths")
+    for note in notes:
+        fig.add_annotation(note)
     return fig
+
+
+def _region(fig: go.Figure, x0: float, x1: float, text: str, fill: str) -> None:
+    """A shaded band x0 ≤ λ ≤ x1 across the plot, labelled at the top."""
+    fig.add_shape(type="rect", xref="x", yref="y domain", x0=x0, x1=x1, y0=0, y1=1,
+                  fillcolor=fill, line={"width": 0}, layer="below")
+    fig.add_annotation(xref="x", yref="y domain", x=float((np.log10(x0) + np.log10(x1)) / 2),
+                       y=1.0, yanchor="bottom", showarrow=False, text=text,
+                       font={"size": 12, "color": "#333333"})
+
+
+def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names: dict,
+                         show_answer: bool = True) -> go.Figure:
+    """Train and validation error (mean squared error, log axes) against λ for one penalty;
+    with cross-validation on, the k-fold CV error and its ±1 standard-error band; the best λ
+    (star) of the curve that picks λ (CV when on, else validation); the primer's three regimes
+    shaded (``core.sweep.Choice``: within one standard error of the minimum is
+    "appropriate"); the noise floor σ²; a line and markers at the page's λ.
+
+    ``errors`` is ``core.sweep.Errors``. With ``show_answer`` False only the train error and
+    the λ line are drawn (predict first: where will validation error be lowest?).
+    """
+    lams, lam = np.asarray(errors.lams, np.float64), float(errors.lams[index])
+    color, name = palette[kind], names[kind]
+    train, val = np.asarray(errors.train[kind]), np.asarray(errors.validation[kind])
+    fig = go.Figure()
+    drawn = [train]
+    if show_answer:
+        choice = errors.choice(kind)
+        edges = _log_edges(lams)
+        regions = [(edges[0], edges[choice.lo], "λ too small: overfits (variance)",
+                    "rgba(0,0,0,0.07)"),
+                   (edges[choice.lo], edges[choice.hi + 1], "appropriate", _rgba(color, 0.12)),
+                   (edges[choice.hi + 1], edges[-1], "λ too large: underfits (bias)",
+                    "rgba(0,0,0,0.07)")]
+        for x0, x1, text, fill in regions:
+            if x1 > x0 * 1.0001:
+                _region(fig, float(x0), float(x1), text, fill)
+    fig.add_trace(go.Scatter(x=lams.astype(np.float32), y=finite(train), mode="lines",
+                             name=f"train error, {name}",
+                             line={"color": color, "width": 2, "dash": "dot"},
+                             hovertemplate="λ = %{x:.3g}<br>train MSE %{y:.4g}<extra></extra>"))
+    if show_answer:
+        drawn.append(val)
+        fig.add_trace(go.Scatter(x=lams.astype(np.float32), y=finite(val), mode="lines",
+                                 name=f"validation error, {name}",
+                                 line={"color": color, "width": 3},
+                                 hovertemplate="λ = %{x:.3g}<br>validation MSE %{y:.4g}"
+                                               "<extra></extra>"))
+        if errors.cv is not None:
+            cv, se = np.asarray(errors.cv[kind]), np.asarray(errors.cv_se[kind])
+            drawn.append(cv)
+            x = lams.astype(np.float32)
+            lo = np.maximum(cv - se, cv * 0.05)
+            fig.add_trace(go.Scatter(x=np.concatenate([x, x[::-1]]),
+                                     y=finite(np.concatenate([cv + se, lo[::-1]])),
+                                     fill="toself", fillcolor=_rgba(color, 0.15),
+                                     line={"width": 0}, hoverinfo="skip",
+                                     name=f"CV error ± 1 standard error ({errors.folds} folds)"))
+            fig.add_trace(go.Scatter(x=x, y=finite(cv), mode="lines",
+                                     name=f"{errors.folds}-fold CV error, {name}",
+                                     line={"color": "#333333", "width": 2, "dash": "dash"},
+                                     hovertemplate="λ = %{x:.3g}<br>CV MSE %{y:.4g}"
+                                                   "<extra></extra>"))
+        curve, _ = errors.curve(kind)
+        b = choice.best
+        by = "CV" if errors.cv is not None else "validation"
+        star = minimizer_trace([lams[b], curve[b]], "#000000" if errors.cv is not None
+                               else color, name=f"best λ = {lams[b]:g} (minimizer of {by} "
+                                                 "error)")
+        star.hovertemplate = f"best λ = {lams[b]:g}<br>{by} MSE {curve[b]:.4g}<extra></extra>"
+        fig.add_trace(star)
+    at_y = [train[index]] + ([val[index]] if show_answer else [])
+    fig.add_trace(go.Scatter(x=np.full(len(at_y), lam, np.float32), y=finite(at_y),
+                             mode="markers", name=f"at λ = {lam:g}",
+                             marker={"size": 9, "color": color, "symbol": "circle",
+                                     "line": {"width": 1.5, "color": "#000000"}},
+                             text=["train", "validation"][: len(at_y)],
+                             hovertemplate="%{text} MSE %{y:.4g}<extra>λ = " + f"{lam:g}</extra>"))
+    shapes, notes = _vline(lam, "x", "y", f"λ = {lam:g}", color="#777777", dash="dot", top=False)
+    notes[0]["x"] = float(np.log10(lam))
+    noise2 = errors.noise ** 2
+    if show_answer and noise2 > 0:
+        shapes.append({"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1,
+                       "y0": noise2, "y1": noise2,
+                       "line": {"color": "#555555", "width": 1.2, "dash": "longdash"}})
+        notes.append({"xref": "x domain", "yref": "y", "x": 1, "y": float(np.log10(noise2)),
+                      "xanchor": "right", "yanchor": "top", "showarrow": False,
+                      "text": f"noise floor σ² = {noise2:.3g}", "font": {"color": "#555555"}})
+    # Log axes; a very overfit curve would squash the rest: keep four decades above the best.
+    values = np.concatenate([finite(v) for v in drawn])
+    values = values[values > 0]
+    best = float(np.min(finite(val))) if show_answer else float(np.min(values))
+    lo = max(float(values.min()) if len(values) else 1e-3, best * 1e-3, 1e-6) * 0.7
+    hi = min(float(values.max()) if len(values) else 1.0, max(best, 1e-6) * 1e4) * 1.4
+    if noise2 > 0:
+        lo = min(lo, noise2 * 0.7)
+    if show_answer:
+        v = val[index]
+        title = (f"{name}: train vs validation error; at λ = {lam:g} train {train[index]:.3g}, "
+                 f"validation {v:.3g}")
+    else:
+        title = f"{name}: train error against λ; at λ = {lam:g} train {train[index]:.3g}"
+    for t in fig.data:  # a curve beyond the top of the view is cut there, honestly labelled
+        if t.y is not None and len(t.y) and np.max(np.asarray(t.y, np.float64)) > hi:
+            t.hovertemplate = (t.hovertemplate or "").replace("<extra>", " (top of the chart "
+                                                              "is cut)<extra>", 1)
+    fig.update_layout(
+        height=480, margin={"l": 10, "r": 10, "t": 80, "b": 10}, title={"text": title,
+                                                                       "y": 0.98},
+        xaxis={**_log_lambda_axis(lams), "title": {"text": "λ (log scale)"}},
+        yaxis={"type": "log", "title": {"text": "mean squared error (log scale)"},
+               "range": [float(np.log10(lo)), float(np.log10(hi))],
+               **_log_ticks(lo, hi)},
+        legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
+        shapes=list(fig.layout.shapes) + shapes, uirevision="bias-variance")
+    for note in notes:
+        fig.add_annotation(note)
+    return fig
+
+
+def residuals_figure(res, *, palette: dict, show_answer: bool = True) -> go.Figure:
+    """A line fitted to the same points with squared loss (L2, least squares) and with absolute
+    loss (L1, least absolute deviations), left; the histograms of their residuals on one set
+    of bins, right, with the residuals that are exactly 0 counted apart.
+
+    ``res`` is ``core.sweep.Residuals``. With ``show_answer`` False only the data are drawn.
+    """
+    data, sq, ab = res.data, res.squared, res.absolute
+    fig = make_subplots(2, 2, specs=[[{"rowspan": 2}, {}], [None, {}]], column_widths=[0.55, 0.45],
+                        horizontal_spacing=0.08, vertical_spacing=0.16,
+                        subplot_titles=["the data and the two lines",
+                                        "residuals, squared loss (L2)",
+                                        "residuals, absolute loss (L1)"])
+    x, y, out = (np.asarray(a) for a in (data.x, data.y, data.outlier))
+    for mask, label, symbol in ((~out, "data", "circle"),
+                                (out, "outliers (pushed up)", "x-thin-open")):
+        fig.add_trace(go.Scatter(x=x[mask].astype(np.float32), y=finite(y[mask]), mode="markers",
+                                 name=label, marker={"size": 7, "color": "#555555",
+                                                     "symbol": symbol, "line": {"width": 1.5}},
+                                 hovertemplate="x %{x:.3f}<br>y %{y:.3f}<extra></extra>"),
+                      row=1, col=1)
+    if show_answer:
+        xs = np.asarray([x.min(), x.max()], np.float64)
+        for line, kind, label in ((sq, "l2", "squared loss (L2): least squares"),
+                                  (ab, "l1", "absolute loss (L1): least absolute deviations")):
+            fig.add_trace(go.Scatter(x=xs.astype(np.float32), y=finite(line.a + line.b * xs),
+                                     mode="lines", name=label,
+                                     line={"color": palette[kind], "width": 3},
+                                     hovertemplate=f"y = {line.a:.4f} + {line.b:.4f}·x"
+                                                   "<extra></extra>"), row=1, col=1)
+        zero = np.asarray(ab.residuals) == 0
+        fig.add_trace(go.Scatter(x=x[zero].astype(np.float32), y=finite(y[zero]), mode="markers",
+                                 name=f"residual exactly 0 (absolute loss): {int(zero.sum())}",
+                                 marker={"size": 15, "color": palette["l1"],
+                                         "symbol": "circle-open", "line": {"width": 2.5}},
+                                 hovertemplate="on the L1 line: residual 0 exactly"
+                                               "<extra></extra>"), row=1, col=1)
+        r_all = np.concatenate([sq.residuals, ab.residuals])
+        span = max(float(np.max(np.abs(r_all))), 1e-6)
+        edges = np.linspace(-span, span, 31)
+        mid, width = (edges[:-1] + edges[1:]) / 2, float(edges[1] - edges[0])
+        top = 0
+        for row, line, kind in ((1, sq, "l2"), (2, ab, "l1")):
+            r = np.asarray(line.residuals)
+            nz = r[r != 0]
+            counts, _ = np.histogram(nz, edges)
+            top = max(top, int(counts.max()) if len(counts) else 0, line.exact_zeros)
+            fig.add_trace(go.Bar(x=mid.astype(np.float32), y=counts.astype(np.int32),
+                                 width=width, showlegend=False,
+                                 name=f"residuals ≠ 0, {'squared' if kind == 'l2' else 'absolute'}"
+                                      " loss",
+                                 marker={"color": palette[kind], "line": {"width": 0}},
+                                 hovertemplate="%{y} residuals near %{x:.2f}<extra></extra>"),
+                          row=row, col=2)
+            fig.add_trace(go.Bar(x=np.asarray([0.0], np.float32),
+                                 y=np.asarray([line.exact_zeros], np.int32), width=width / 3,
+                                 showlegend=False,
+                                 name=f"exactly 0, {'squared' if kind == 'l2' else 'absolute'}"
+                                      " loss",
+                                 marker={"color": "#000000"},
+                                 hovertemplate="%{y} residuals exactly 0<extra></extra>"),
+                          row=row, col=2)
+            fig.add_annotation(x=0, y=line.exact_zeros, ax=-45, ay=-28, showarrow=True,
+                               arrowcolor="#000000", arrowwidth=1.5,
+                               text=f"<b>{line.exact_zeros}</b> exactly 0",
+                               bgcolor="rgba(255,255,255,0.85)", row=row, col=2)
+        for row in (1, 2):
+            fig.update_yaxes(title_text="count", range=[0, top * 1.3 + 2], row=row, col=2)
+        fig.update_xaxes(range=[-span * 1.05, span * 1.05], row=1, col=2)
+        fig.update_xaxes(range=[-span * 1.05, span * 1.05], title_text="residual y − ŷ",
+                         row=2, col=2)
+    fig.update_xaxes(title_text="x", row=1, col=1)
+    fig.update_yaxes(title_text="y", row=1, col=1)
+    share = f"{100 * res.share:.0f} % outliers"
+    title = (f"{share}: the absolute-loss line passes through {ab.exact_zeros} points exactly"
+             if show_answer else f"{share}: where will each line go?")
+    fig.update_layout(height=500, margin={"l": 10, "r": 10, "t": 80, "b": 10}, barmode="overlay",
+                      title={"text": title, "y": 0.98},
+                      legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
+                      uirevision="residuals")
+    return fig
+
+
+# ---- the Sparse crosses page -------------------------------------------------------------------
+
+LAND_LINE = "#a9a395"                         # the continents' outline
+NO_WEIGHT = "#c9c9c9"                         # a cell with training points but weight 0
+_TRANSPARENT = "rgba(0,0,0,0)"
+
+
+def land_trace(land, *, name: str = "land (rough outline)", showlegend: bool = False
+               ) -> go.Scatter:
+    """The continents as thin outlines in one trace (not filled: Plotly draws a heatmap below
+    every scatter trace, so a fill would hide the cells). ``land`` is a sequence of closed
+    (k, 2) (longitude, latitude) arrays; between two polygons the line lifts its pen (a
+    ``None`` gap, Plotly's way: every coordinate drawn is finite)."""
+    xs: list = []
+    ys: list = []
+    for p in land:
+        xs += finite(p[:, 0]).tolist() + [None]
+        ys += finite(p[:, 1]).tolist() + [None]
+    return go.Scatter(x=xs[:-1], y=ys[:-1], mode="lines", connectgaps=False,
+                      line={"color": LAND_LINE, "width": 1}, name=name, legendgroup="land",
+                      showlegend=showlegend, hoverinfo="skip")
+
+
+def cells_trace(lat, lon, codes, color: str, *, name: str) -> go.Heatmap:
+    """A map of cells: ``codes`` (rows, cols) is 0 for no training point (transparent), 1 for
+    training points but a weight of exactly 0 (grey), 2 for a non-zero weight (``color``)."""
+    scale = [[0.0, _TRANSPARENT], [1 / 3, _TRANSPARENT], [1 / 3, NO_WEIGHT], [2 / 3, NO_WEIGHT],
+             [2 / 3, color], [1.0, color]]
+    return go.Heatmap(x=finite(lon), y=finite(lat), z=np.asarray(codes, np.int8), zmin=0,
+                      zmax=2, colorscale=scale, showscale=False, name=name,
+                      hovertemplate="cell at lat %{y:.1f}°, lon %{x:.1f}°<extra>" + name
+                                    + "</extra>")
+
+
+def _map_axes(domain=(0.0, 1.0), *, x: str = "x", y: str = "y") -> dict:
+    """Layout of longitude × latitude axes ``x``/``y`` (one degree as wide as tall, the whole
+    globe), the latitude axis over ``domain`` of the height."""
+    lons, lats = list(range(-180, 181, 60)), list(range(-90, 91, 30))
+    n = lambda a: "" if a in ("x", "y") else a[1:]   # noqa: E731  ("x2" -> "2")
+    return {f"xaxis{n(x)}": {"range": [-180, 180], "tickvals": lons, "showgrid": False,
+                             "ticktext": [f"{v}°" for v in lons], "zeroline": False,
+                             "constrain": "domain", "anchor": y},
+            f"yaxis{n(y)}": {"range": [-90, 90], "tickvals": lats, "showgrid": False,
+                             "ticktext": [f"{v}°" for v in lats], "zeroline": False,
+                             "scaleanchor": x, "scaleratio": 1, "constrain": "domain",
+                             "domain": list(domain), "anchor": x}}
+
+
+def _cell_edges(size: int, *, x: str = "x", y: str = "y") -> list[dict]:
+    """Thin lines on the cell edges (every ``size``°) when the cells are big enough to see."""
+    if size < 5:
+        return []
+    line = {"color": "rgba(0,0,0,0.15)", "width": 0.5}
+    return ([{"type": "line", "xref": x, "yref": y, "x0": v, "x1": v, "y0": -90, "y1": 90,
+              "line": line} for v in range(-180, 181, size)]
+            + [{"type": "line", "xref": x, "yref": y, "x0": -180, "x1": 180, "y0": v, "y1": v,
+                "line": line} for v in range(-90, 91, size)])
+
+
+def _panel_title(text: str, x: float, y: float) -> dict:
+    """A subplot's title, as ``make_subplots`` writes it (an annotation above the panel)."""
+    return {"text": text, "x": x, "y": y, "xref": "paper", "yref": "paper",
+            "xanchor": "center", "yanchor": "bottom", "showarrow": False, "font": {"size": 16}}
+
+
+def fmt_bytes(b: float) -> str:
+    """Bytes in decimal units, as the page says them: 259 kB, 933 MB."""
+    b = float(b)
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if b >= scale:
+            return f"{b / scale:.3g} {unit}"
+    return f"{b:.0f} B"
+
+
+def crosses_title(scene) -> str:
+    """The map's title: the λ and the cell size the sliders show (the benchmark watches it)."""
+    return (f"Cells that keep a non-zero weight, λ = {scene.lam:g}, {scene.size}° cells "
+            f"({scene.cells:,} crosses)")
+
+
+def crosses_map_figure(scene, *, palette: dict, names: dict, show_answer: bool = True
+                       ) -> go.Figure:
+    """Two world maps of the crossed cells, L1 (top) and L2 (bottom): coloured where the
+    trained weight is non-zero, grey where the cell has training points but a weight of
+    exactly 0, blank where no training point falls. With ``show_answer`` False both maps
+    show only the cells with training points (grey): which will keep a weight?"""
+    occupied = scene.count > 0
+    titles = []
+    for kind in ("l1", "l2"):
+        k = int(scene.nonzero[scene.run(kind)])
+        titles.append(f"{names[kind]}: {k:,} non-zero of {scene.cells:,} cells "
+                      f"({scene.occupied:,} with training points)" if show_answer else
+                      f"{names[kind]}: which of the {scene.occupied:,} cells with training "
+                      "points keep a weight?")
+    data, layout = [], {"annotations": [], "shapes": []}
+    for (x, y), kind, domain, title in ((("x", "y"), "l1", (0.55, 1.0), titles[0]),
+                                        (("x2", "y2"), "l2", (0.0, 0.45), titles[1])):
+        if show_answer:
+            codes = np.where(scene.w[scene.run(kind)] != 0, 2, np.where(occupied, 1, 0))
+            name = f"{names[kind]} minimizer: cells with a non-zero weight"
+        else:
+            codes = np.where(occupied, 1, 0)
+            name = "cells with training points"
+        data += [land_trace(scene.land).update(xaxis=x, yaxis=y),
+                 cells_trace(scene.lat, scene.lon, codes, palette[kind], name=name)
+                 .update(xaxis=x, yaxis=y)]
+        layout.update(_map_axes(domain, x=x, y=y))
+        layout["annotations"].append(_panel_title(title, 0.5, domain[1]))
+        layout["shapes"] += _cell_edges(scene.size, x=x, y=y)
+    fig = go.Figure(data, layout)
+    fig.update_layout(height=800, margin={"l": 10, "r": 10, "t": 70, "b": 10},
+                      title={"text": crosses_title(scene), "y": 0.99}, showlegend=False,
+                      plot_bgcolor="#ffffff", uirevision="crosses")
+    return fig
+
+
+def crosses_data_figure(scene) -> go.Figure:
+    """The data on the map: a sample of the training points coloured by price, over the
+    continents, with the cell edges (when the cells are 5° or more)."""
+    lat, lon, price = (finite(a) for a in scene.points)
+    fig = go.Figure(land_trace(scene.land, showlegend=True),
+                    {**_map_axes(), "shapes": _cell_edges(scene.size)})
+    fig.add_trace(go.Scatter(x=lon, y=lat, mode="markers", name="training points (a sample)",
+                             marker={"size": 4, "color": price, "colorscale": "Cividis",
+                                     "showscale": True, "opacity": 0.8,
+                                     "colorbar": {"title": {"text": "price"}, "len": 0.8}},
+                             hovertemplate="lat %{y:.1f}°, lon %{x:.1f}°<br>price "
+                                           "%{marker.color:.2f}<extra></extra>"))
+    edges = (f"the lines are the edges of the {scene.size}° cells" if scene.size >= 5 else
+             f"{scene.size}° cells are too small to draw their edges")
+    fig.update_layout(height=430, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                      title={"text": f"{len(lat):,} of the {scene.n_train:,} training points, "
+                                     f"coloured by price; {edges}", "y": 0.98},
+                      legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"},
+                      plot_bgcolor="#ffffff", uirevision="crosses-data")
+    return fig
+
+
+def bytes_figure(scene, *, palette: dict, names: dict, minute_cells: int,
+                 show_answer: bool = True) -> go.Figure:
+    """Bytes at inference on a log axis: dense (4 bytes a cell) at this resolution and at
+    minute-level cells, and sparse (4-byte index + 4-byte value a non-zero weight) per run."""
+    rows = [(f"dense, any penalty: 4 B × {scene.cells:,} cells", 4 * scene.cells, "#7a7a7a"),
+            (f"dense at minute-level cells: 4 B × {minute_cells:,}", 4 * minute_cells,
+             "#3d3d3d")]
+    if show_answer:
+        for kind in ("none", "l2", "l1"):
+            k = int(scene.nonzero[scene.run(kind)])
+            rows.append((f"sparse, {names[kind]}: 8 B × {k:,} non-zero", 8 * k, palette[kind]))
+    labels, values, colors = zip(*rows, strict=True)
+    shown = np.maximum(np.asarray(values, np.float64), 1.0)   # 0 bytes sits at 1 on a log axis
+    pos = np.arange(len(rows), dtype=np.int32)
+    fig = go.Figure(go.Bar(x=finite(shown), y=pos, orientation="h", name="bytes at inference",
+                           marker={"color": list(colors)},
+                           text=[fmt_bytes(v) for v in values], textposition="outside",
+                           cliponaxis=False, customdata=list(labels),
+                           hovertemplate="%{customdata}: %{text}<extra></extra>"))
+    top = float(shown.max())
+    fig.update_layout(
+        height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=False,
+        title={"text": f"Bytes at inference, λ = {scene.lam:g}" + ("" if show_answer else
+                                                                  ": and sparse?"), "y": 0.97},
+        xaxis={"type": "log", "range": [0, np.log10(top) + 1.0], "title": {"text": "bytes"},
+               "tickformat": "~s"},
+        yaxis={"tickvals": pos.tolist(), "ticktext": list(labels), "autorange": "reversed"},
+        uirevision="crosses-bytes")
+    return fig
+
+
+def crosses_sweep_figure(scene, *, palette: dict, names: dict, show_answer: bool = True
+                         ) -> go.Figure:
+    """Across λ (log axis): how many weights L1 and L2 keep (left) and their test error
+    (right); dashed, the cells with training points and the unpenalized run's error; big
+    dots at the page's λ. Runs that diverged or did not settle are left out."""
+    sw = scene.sweep
+    lams = np.asarray(sw.lams, np.float64)
+    xs = [float(lams[0]), float(lams[-1])]
+    left, right = {"xaxis": "x", "yaxis": "y"}, {"xaxis": "x2", "yaxis": "y2"}
+    none_err = float(scene.test_mse[scene.run("none")])
+    data = [go.Scatter(x=finite(xs), y=finite([scene.occupied] * 2), mode="lines",
+                       name="cells with training points",
+                       line={"color": "#7a7a7a", "width": 1.5, "dash": "dash"}, **left),
+            go.Scatter(x=finite(xs), y=finite([none_err] * 2), mode="lines",
+                       name=f"{names['none']} (λ = 0)",
+                       line={"color": palette["none"], "width": 1.5, "dash": "dash"}, **right)]
+    if show_answer:
+        for kind in ("l1", "l2"):
+            ok = ~np.asarray(sw.unstable[kind], bool)
+            for axes, y, fmt in ((left, sw.nonzero[kind], "%{y:,}"),
+                                 (right, sw.test_mse[kind], "%{y:.4f}")):
+                data.append(go.Scatter(
+                    x=finite(lams[ok]), y=finite(np.asarray(y, np.float64)[ok]),
+                    mode="lines+markers", name=names[kind], legendgroup=kind,
+                    showlegend=axes is left, line={"color": palette[kind], "width": 2.5},
+                    marker={"size": 6, "color": palette[kind]},
+                    hovertemplate="λ = %{x:g}: " + fmt + "<extra>" + names[kind] + "</extra>",
+                    **axes))
+            if scene.lam > 0:   # the page's λ, on the curves
+                i = int(np.argmin(np.abs(lams - scene.lam)))
+                for axes, y in ((left, sw.nonzero[kind][i]), (right, sw.test_mse[kind][i])):
+                    data.append(go.Scatter(
+                        x=finite([lams[i]]), y=finite([y]), mode="markers",
+                        name=f"{names[kind]} at λ = {scene.lam:g}", showlegend=False,
+                        marker={"size": 13, "color": palette[kind],
+                                "line": {"width": 1.5, "color": "#000000"}},
+                        hoverinfo="skip", **axes))
+    log_x = {"type": "log", "title": {"text": "λ"}, "exponentformat": "power"}
+    layout = {
+        "xaxis": {**log_x, "domain": [0.0, 0.45], "anchor": "y"},
+        "xaxis2": {**log_x, "domain": [0.55, 1.0], "anchor": "y2"},
+        "yaxis": {"rangemode": "tozero", "anchor": "x"}, "yaxis2": {"anchor": "x2"},
+        "annotations": [_panel_title("non-zero weights", 0.225, 1.0),
+                        _panel_title("test error J = mean squared error", 0.775, 1.0)],
+        "height": 380, "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
+        "title": {"text": f"Across λ at {scene.size}° cells; the big dots are "
+                          f"λ = {scene.lam:g}", "y": 0.98},
+        "legend": {"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},
+        "uirevision": "crosses-sweep"}
+    return go.Figure(data, layout)

@@ -8,6 +8,7 @@ Loopback only, bounded in count and time.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import statistics
 import time
@@ -25,7 +26,8 @@ SESSIONS = 10
 MOVES = 8
 LAMBDA = "λ, regularization strength"
 _IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-_TITLE = "() => document.querySelector('.js-plotly-plot').layout.title.text"
+# The chart's title, or null while a rerun swaps the chart (then no title counts as changed).
+_TITLE = "() => document.querySelector('.js-plotly-plot')?.layout?.title?.text ?? null"
 
 
 def rss_mb(pid: int) -> float:
@@ -55,11 +57,12 @@ async def move_lambda(page: Page, moves: int) -> list[float]:
         before = await page.evaluate(_TITLE)
         t0 = time.perf_counter()
         await thumb.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-        await page.wait_for_function(f"(t) => ({_TITLE[6:]}) !== t", arg=before,
-                                     timeout=60_000)
+        await page.wait_for_function(f"(t) => {{ const now = ({_TITLE})(); "
+                                     "return now !== null && now !== t; }", arg=before,
+                                     timeout=180_000)
         latencies.append(time.perf_counter() - t0)
         # The next key waits for the run to end, so two moves never merge into none.
-        await page.wait_for_selector(_IDLE, timeout=60_000)
+        await page.wait_for_selector(_IDLE, timeout=180_000)
     return latencies
 
 
@@ -79,6 +82,13 @@ async def run_class(url: str, log: Path) -> dict:
             await browser.close()
 
 
+def run_in_thread(coro):
+    """asyncio.run in a thread of its own: pytest-playwright's sync fixtures keep an event loop
+    running in the main thread, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def p(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
@@ -89,7 +99,7 @@ def test_ten_sessions_at_once_work_without_errors_or_recompiling(tmp_path):
     log = tmp_path / "server.log"
     with streamlit_process(REPO_ROOT / "app.py", cwd=REPO_ROOT, log_path=log,
                            env={"JAX_LOG_COMPILES": "1"}) as (url, _):
-        result = asyncio.run(asyncio.wait_for(run_class(url, log), timeout=600))
+        result = run_in_thread(asyncio.wait_for(run_class(url, log), timeout=600))
     text = log.read_text(errors="replace")
     assert "Traceback" not in text and "Exception" not in text, text[-3000:]
     assert len(result["many"]) == SESSIONS * MOVES  # every move of every session drew
@@ -117,6 +127,6 @@ def test_memory_after_500_reruns_stays_within_50_mb_of_after_50(tmp_path):
     require_chromium()
     with streamlit_process(REPO_ROOT / "app.py", cwd=REPO_ROOT,
                            log_path=tmp_path / "server.log") as (url, proc):
-        after_50, after_500 = asyncio.run(asyncio.wait_for(rerun_many(url, proc.pid), 900))
+        after_50, after_500 = run_in_thread(asyncio.wait_for(rerun_many(url, proc.pid), 900))
     print(f"\nserver RSS after 50 reruns {after_50:.0f} MB, after 500 {after_500:.0f} MB")
     assert after_500 - after_50 <= 50

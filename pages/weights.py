@@ -1,0 +1,221 @@
+"""Weights: one model trained four ways at once (none, L1, L2, dropout); its weights."""
+
+import streamlit as st
+
+from core import data, train
+from ui import controls, figures, kit
+from ui.controls import PALETTE
+from ui.kit import Preset
+
+PAGE = "weights"
+DEFAULTS = {"model": "logistic", "lam": 0.05, "drop": 0.5, "epochs": 50, "alpha": 0.3,
+            "d": 100, "k": 5, "flip": 0.1, "seed": 0}
+# The controls a preset sets; presenter mode and predict-first are kept as they are.
+MODEL_KEYS = tuple(DEFAULTS)
+MODEL_NAMES = {"logistic": "logistic", "mlp": "MLP"}
+NAMES = {"none": "none", "l1": "L1", "l2": "L2", "dropout": "dropout"}
+CACHE_ENTRIES = 32  # trained settings kept for everyone (an MLP at d = 200 is ~2 MB)
+
+PRESETS = {
+    "small": Preset("λ too small", {"lam": "0.001"},
+                    "λ = 0.001: the L1 and L2 histograms lie on the red one, no weight is "
+                    "exactly 0 and the test loss is almost the red run's. No visible effect."),
+    "right": Preset("λ appropriate", {"lam": "0.07"},
+                    "λ = 0.07: L1 puts most weights at exactly 0 (a spike: the irrelevant "
+                    "features switched off) and keeps the informative ones; L2 keeps every "
+                    "weight but squeezes them into a narrow bump around 0. Both beat the red "
+                    "run's test loss."),
+    "large": Preset("λ too large", {"lam": "1"},
+                    "λ = 1: L1 sets every weight to exactly 0 (a plateau: the model says 50/50 "
+                    "for everyone) and L2 squashes all weights towards 0; train and test loss "
+                    "stay near log 2 ≈ 0.69. The model underfits."),
+    "flips": Preset("Mislabelled points", {"flip": "0.3", "epochs": "150"},
+                    "30 % of the training labels flipped: the red run learns them, and its "
+                    "test loss climbs epoch after epoch while L1, L2 and dropout hold theirs "
+                    "down. Regularization damps the mislabelled points."),
+    "mlp": Preset("MLP + dropout", {"model": "MLP", "lam": "0.03"},
+                  "A one-hidden-layer network, 3,232 weights a run: L1 sets almost all of them "
+                  "to exactly 0; dropout's train loss (dotted) stays high while its test loss "
+                  "stays low: it trains a different thinned network every step."),
+}
+
+kit.header("Weights",
+           "One model, trained four times at once on the same data, from the same start, on "
+           "the same minibatches: with **no penalty**, with **L1**, with **L2** and with "
+           "**dropout**. Watch what each does to the weights: L1 makes exact zeros, L2 makes "
+           "them small, and both stop the model from learning the noise.")
+
+
+class NotTrained(Exception):
+    """This setting is not in the cache yet."""
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def cached(model: str, d: int, k: int, flip: float, seed: int, lam: float, drop: float,
+           alpha: float, epochs: int, _scene=None) -> train.WeightsScene:
+    """The trained scene of a setting, kept for every user (keyed on the plain values).
+
+    A miss without ``_scene`` raises ``NotTrained`` (Streamlit stores nothing on an error),
+    so the page trains outside the cache, where its progress bar may move (a cached
+    function may not write to the page), and stores the result by calling again with it.
+    """
+    if _scene is None:
+        raise NotTrained
+    return _scene
+
+
+def trained(setting: tuple, slot) -> train.WeightsScene:
+    """The scene of ``setting`` (the arguments of ``cached``): from the cache, or trained now
+    with a progress bar in ``slot`` (an ``st.empty`` beside the chart, so nothing moves)."""
+    try:
+        return cached(*setting)
+    except NotTrained:
+        pass
+    text = "Training the four runs together"
+    bar = slot.progress(0.0, text=f"{text}… (the first run on a new server also compiles "
+                                  "them: a few seconds)")
+    model, d, k, flip, seed, lam, drop, alpha, epochs = setting
+    scene = train.scene(model=model, d=d, k=k, flip=flip, seed=seed, lam=lam, drop=drop,
+                        alpha=alpha, epochs=epochs,
+                        progress=lambda share: bar.progress(share, text=f"{text}… {share:.0%}"))
+    slot.empty()
+    return cached(*setting, _scene=scene)
+
+
+@st.fragment
+def weights_page() -> None:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
+        left, right = st.columns([1, 3], gap="medium")
+        with left:
+            model = controls.select("Model", "model", MODEL_NAMES, DEFAULTS["model"],
+                                    help="Logistic regression (one weight per feature) or a "
+                                         f"network with one hidden layer of {train.HIDDEN} "
+                                         "tanh units.")
+            lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
+                                       DEFAULTS["lam"], help="The λ of the L1 and L2 runs.")
+            drop = controls.slider("Dropout rate", "drop", 0.0, 0.9, DEFAULTS["drop"], 0.05,
+                                   help="The dropout run drops each input (and, in the MLP, "
+                                        "each hidden unit) with this probability every step.")
+            epochs = controls.slider("Epochs", "epochs", 1, train.EPOCHS_MAX,
+                                     DEFAULTS["epochs"], 1)
+            alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
+                                         DEFAULTS["alpha"])
+            st.markdown("**The data**")
+            d = controls.slider("d, features", "d", 20, data.D_MAX, DEFAULTS["d"], 10)
+            k = controls.slider("k, informative features", "k", 1, 20, DEFAULTS["k"], 1,
+                                help="The labels depend on these k features only.")
+            flip = controls.slider("Share of training labels flipped", "flip", 0.0, 0.45,
+                                   DEFAULTS["flip"], 0.05,
+                                   help="Mislabelled points: 0 ↔ 1 in the training set. "
+                                        "The test set is never flipped.")
+            seed = controls.slider("Seed", "seed", 0, 99, DEFAULTS["seed"], 1,
+                                   help="Same seed, same data, same start, same weights.")
+            below = st.empty()  # the progress bar of a new setting, once a chart is drawn
+        with right:
+            show = kit.predict_reveal(PAGE, (model, lam, drop, epochs, alpha, d, k, flip,
+                                             seed))
+            above = st.empty()  # the first progress bar: where the chart will be
+
+    with right:
+        # The first training of a visit shows its bar where the chart will appear; later ones
+        # beside the controls, so the chart does not jump while a new setting trains.
+        drawn = f"{PAGE}_drawn"
+        scene = trained((model, d, k, flip, seed, lam, drop, alpha, epochs),
+                        below if st.session_state.get(drawn) else above)
+        st.session_state[drawn] = True
+        t = scene.training
+        kit.chart(figures.weight_histogram_figure(scene, lam=lam, palette=PALETTE, names=NAMES,
+                                                  show_answer=show),
+                  "weights_chart", f"weights-{model}-lambda-{lam:g}-epoch-{epochs}")
+        st.caption("Drag **epoch** under the chart to watch the histograms form (nothing is "
+                   "recomputed). **log** shows the small counts next to L1's spike.")
+        warn_diverged(t, alpha)
+        st.markdown(numbers_table(scene, show))
+        kit.prose(f"{scene.flipped} of the {data.N_TRAIN} training labels are flipped; the "
+                  f"{data.N_TEST} test points are not. Exactly 0 is a weight equal to 0.0; "
+                  f"“|w| < 10⁻³” also counts the tiny ones L2 leaves.")
+
+    st.latex(objective_latex(model, lam))
+    st.latex(update_latex(lam, alpha, drop))
+
+    st.subheader("Loss, accuracy and weight size over the epochs")
+    kit.chart(figures.training_curves_figure(t, palette=PALETTE, names=NAMES, show_answer=show),
+              "curves_chart", f"weights-curves-{model}-lambda-{lam:g}")
+    kit.prose("The red run's training loss keeps falling while its test loss turns and climbs: "
+              "it is learning the noise and the flipped labels. A penalty or dropout holds the "
+              "weights down, and the test loss with them.")
+
+    st.subheader("Which features kept a weight?")
+    if model == "logistic":
+        kit.chart(figures.feature_weights_figure(scene, palette=PALETTE, names=NAMES,
+                                                 show_answer=show),
+                  "features_chart", f"weights-features-lambda-{lam:g}")
+    if show:
+        st.markdown(features_sentence(scene))
+    else:
+        st.caption("Which features will L1 keep? Reveal the answer to see.")
+
+    kit.share_link()
+    kit.show_code(train._one_step, train.train)
+
+
+# ---- text with today's numbers -------------------------------------------------------------
+
+def numbers_table(scene, show: bool) -> str:
+    t, h, c = scene.training, scene.hist, scene.training.curves
+    n = scene.n_weights
+    rows = [f"| run | exactly 0 (of {n:,}) | \\|w\\| < 10⁻³ | train accuracy | test accuracy | "
+            "train loss | test loss | ‖w‖₂ |", "|---|---|---|---|---|---|---|---|"]
+    for r in t.runs:
+        if not show and r != "none":
+            continue
+        j = t.run(r)
+        z, s = int(h.zeros[-1, j]), int(h.small[-1, j])
+        rows.append(f"| {NAMES[r]} | {z:,} ({z / n:.0%}) | {s:,} ({s / n:.0%}) | "
+                    f"{c.train_acc[-1, j]:.1%} | {c.test_acc[-1, j]:.1%} | "
+                    f"{c.train_loss[-1, j]:.3f} | {c.test_loss[-1, j]:.3f} | {c.norm[-1, j]:.3g} |")
+    return "\n".join(rows)
+
+
+def features_sentence(scene) -> str:
+    t, inf = scene.training, scene.informative
+    parts = []
+    for r in ("l1", "l2", "none"):
+        kept = scene.kept[t.run(r)]
+        parts.append(f"**{NAMES[r]}** kept {int(kept[inf].sum())} of the {scene.k} informative "
+                     f"features and {int(kept[~inf].sum())} of the {scene.d - scene.k} others")
+    unit = ("a weight" if t.model == "logistic"
+            else f"a non-zero weight among its {train.HIDDEN} into the hidden layer")
+    return f"A feature is kept if it still has {unit}: " + "; ".join(parts) + "."
+
+
+def objective_latex(model: str, lam: float) -> str:
+    z = r"x\cdot w" if model == "logistic" else r"\tanh(xW_1 + b_1)\cdot w_2 + b_2"
+    return (rf"J(w) = \operatorname{{mean}}\big(\log(1 + e^{{z}}) - y\,z\big),\ z = {z};"
+            rf"\qquad \text{{L1: }} J + {lam:g}\sum_k |w_k|,\quad"
+            rf"\text{{L2: }} J + {lam:g}\sum_k w_k^2")
+
+
+def update_latex(lam: float, alpha: float, drop: float) -> str:
+    al = float(alpha) * float(lam)
+    q = 1 - drop
+    return (rf"\begin{{gathered}}v = w - \alpha\nabla J = w - {alpha:g}\,\nabla J,\quad "
+            rf"\alpha\lambda = {alpha:g}\times{lam:g} = {al:.4g}\\"
+            rf"\text{{L1: }} w \leftarrow \operatorname{{sign}}(v)\max(|v| - {al:.4g},\ 0)"
+            rf"\qquad \text{{L2: }} w \leftarrow \frac{{v}}{{1 + 2\cdot{al:.4g}}} = "
+            rf"\frac{{v}}{{{1 + 2 * al:.4g}}}\\"
+            rf"\text{{dropout: }} \nabla J \text{{ on the inputs}}\ x \odot m / {q:.2g},\ "
+            rf"m_i \sim \operatorname{{Bernoulli}}({q:.2g})"
+            rf"\ \text{{(and the hidden units, in the MLP)}}\end{{gathered}}")
+
+
+def warn_diverged(t, alpha: float) -> None:
+    broke = [(NAMES[r], int(t.diverged_at[t.run(r)])) for r in t.runs
+             if t.diverged_at[t.run(r)] >= 0]
+    if broke:
+        st.warning("; ".join(f"The {n} run diverged at epoch {e}" for n, e in broke)
+                   + f": the step size α = {alpha:g} is too large, so its weights blew up. It "
+                   "stops at its last finite weights. Try a smaller α.")
+
+
+weights_page()
