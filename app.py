@@ -26,6 +26,8 @@ pages = [
             icon="👣", url_path="update-rules"),
     st.Page("pages/weights.py", title="Weights",
             icon="📊", url_path="weights"),
+    st.Page("pages/crosses.py", title="Sparse crosses",
+            icon="🗺️", url_path="crosses"),
 ]
 
 with st.sidebar:

@@ -1,11 +1,11 @@
 """App tests of the Geometry page: AppTest runs the real script, no browser."""
 
-import base64
 import json
 import math
 
 import numpy as np
 import pytest
+from apptools import chart, decode
 from streamlit.testing.v1 import AppTest
 
 from core import geometry
@@ -24,18 +24,8 @@ def open_geometry(**params) -> AppTest:
     return at
 
 
-def decode(v):
-    """A Plotly array as sent to the browser: a list, or base64 with its dtype."""
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v)
 
 
-def chart(at, key):
-    for el in at.get("plotly_chart"):
-        if el.proto.id and key in el.proto.id:
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no chart {key!r}")
 
 
 def trace(spec, name):

@@ -21,6 +21,8 @@ PAGES = {
     # "answer": a word in the names of the traces predict-first hides (default "minimizer")
     "pages/weights.py": {"prefix": "weights", "key": "lam", "value": 1.0,
                          "chart": "weights_chart", "answer": "L1"},
+    "pages/crosses.py": {"prefix": "crosses", "key": "lambda", "value": 0.1,
+                         "chart": "crosses_chart"},
 }
 
 

@@ -1,10 +1,10 @@
 """App tests of the Landscape page: AppTest runs the real script, no browser."""
 
-import base64
 import json
 
 import numpy as np
 import pytest
+from apptools import chart, decode
 from streamlit.testing.v1 import AppTest
 
 from core import problems, solve
@@ -13,20 +13,8 @@ from ui.controls import PENALTY_NAMES, PROBLEM_NAMES
 APP = "../../app.py"
 
 
-def decode(v):
-    """A Plotly array as sent to the browser: a list, or base64 with its dtype."""
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v)
 
 
-def chart(at, key):
-    """The figure spec of the chart with this key, as a dict."""
-    for el in at.get("plotly_chart"):
-        spec = json.loads(el.proto.spec)
-        if el.proto.id and key in el.proto.id:
-            return spec
-    raise AssertionError(f"no chart {key!r}")
 
 
 def trace(spec, name):

@@ -1,10 +1,10 @@
 """Bad input never breaks a page: untrusted links, sliders at their extremes, diverging runs."""
 
-import base64
 import json
 
 import numpy as np
 import pytest
+from apptools import decode
 from streamlit.testing.v1 import AppTest
 from test_kit import PAGES, open_page
 
@@ -19,10 +19,6 @@ def bound_widgets(at: AppTest) -> dict:
             if w.key and not w.key.startswith("$$")}
 
 
-def decode(v):
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v)
 
 
 def assert_charts_finite(at: AppTest) -> None:

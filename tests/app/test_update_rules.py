@@ -1,11 +1,11 @@
 """App tests of the Update rules page: AppTest runs the real script, no browser."""
 
-import base64
 import json
 import re
 
 import numpy as np
 import pytest
+from apptools import chart, decode
 from streamlit.testing.v1 import AppTest
 
 from core import updates
@@ -16,18 +16,8 @@ PAGE = "pages/update_rules.py"
 DEFAULTS = {"lam": 0.6, "alpha": 0.1, "data": True, "a": 1.0, "c": 0.5, "w0": 1.5, "steps": 60}
 
 
-def decode(v):
-    """A Plotly array as sent to the browser: a list, or base64 with its dtype."""
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v)
 
 
-def chart(at, key):
-    for el in at.get("plotly_chart"):
-        if el.proto.id and key in el.proto.id:
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no chart {key!r}")
 
 
 def trace(spec, prefix):

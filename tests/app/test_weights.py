@@ -1,11 +1,10 @@
 """App tests of the Weights page: AppTest runs the real script, no browser."""
 
-import base64
-import json
 import re
 
 import numpy as np
 import pytest
+from apptools import chart, decode
 from streamlit.testing.v1 import AppTest
 
 from core import train
@@ -18,18 +17,8 @@ DEFAULTS = {"model": "logistic", "d": 100, "k": 5, "flip": 0.1, "seed": 0, "lam"
 NAMES = ["none", "L1", "L2", "dropout"]
 
 
-def decode(v):
-    """A Plotly array as sent to the browser: a list, or base64 with its dtype."""
-    if isinstance(v, dict) and "bdata" in v:
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
-    return np.asarray(v)
 
 
-def chart(at, key):
-    for el in at.get("plotly_chart"):
-        if el.proto.id and key in el.proto.id:
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no chart {key!r}")
 
 
 def has_chart(at, key) -> bool:

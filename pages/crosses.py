@@ -1,0 +1,241 @@
+"""Sparse crosses: latitude × longitude buckets crossed, one weight a cell; L1 against L2."""
+
+import streamlit as st
+
+from core import crosses
+from ui import controls, figures, kit
+from ui.controls import PALETTE
+from ui.kit import Preset
+
+PAGE = "crosses"
+DEFAULTS = {"res": 2.0, "lambda": 0.002, "step": 0.5, "seed": 0}
+# The controls a preset sets; presenter mode and predict-first are kept as they are. The keys
+# are this page's own ("lambda", not the other pages' "lam"): the options differ, and a
+# value left in the session by another page must not land on a control that lacks it.
+MODEL_KEYS = tuple(DEFAULTS)
+# Cell sizes as floats, like every numeric select-slider here (the URL still reads res=2).
+SIZES = [float(s) for s in crosses.RESOLUTIONS]
+NAMES = {"none": "none", "l1": "L1", "l2": "L2"}
+CACHE_ENTRIES = 32  # trained settings kept for everyone (one at 1° cells is ~1.3 MB)
+
+PRESETS = {
+    "small": Preset("λ too small", {"lambda": "1e-06"},
+                    "λ = 0.000001: L1 keeps nearly every cell that has a training point, just "
+                    "as L2 does, and both test errors are the unpenalized run's. No visible "
+                    "effect."),
+    "right": Preset("λ appropriate", {"lambda": "0.001"},
+                    "λ = 0.001: L1 keeps the downtown cells and zeroes the thinly populated "
+                    "ones, so its sparse model is a small fraction of L2's, at about L2's test "
+                    "error; both beat the unpenalized run."),
+    "large": Preset("λ too large", {"lambda": "0.1"},
+                    "λ = 0.1: L1 zeroes every cell and L2 squashes every weight towards 0, so "
+                    "both predict about the average price everywhere and the test error "
+                    "climbs. The model underfits."),
+    "fine": Preset("1° cells", {"res": "1", "lambda": "0.001"},
+                   "1° cells: 64,800 crossed features, most of them ocean. The dense model "
+                   "stores every one; L1's sparse model stores a few hundred."),
+    "diverge": Preset("Step too big", {"step": "2.2"},
+                      "α > 2: each cell's step overshoots its best value by more than it "
+                      "started, so the weights blow up. Lower α below 2."),
+}
+
+kit.header("Sparse crosses",
+           "Bucket latitude and longitude and **cross** them: every cell of the grid becomes a "
+           "feature with its own weight, and the dimension explodes, most of it ocean and "
+           "desert. Train the same model with **L1** and with **L2** and count what each "
+           "must keep in memory at inference.")
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
+def computed(size: int, lam: float, alpha: float, seed: int) -> crosses.CrossesScene:
+    """The scene of a setting, kept for every user (keyed on the plain values)."""
+    return crosses.scene(size, lam, alpha, seed)
+
+
+@st.fragment
+def crosses_page() -> None:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
+        left, right = st.columns([1, 3], gap="medium")
+        with left:
+            size = controls.pick_number("Cell size, degrees", "res", SIZES, DEFAULTS["res"],
+                                        help="Each cell spans this many degrees of latitude "
+                                             "and of longitude. Right is finer: more cells.")
+            lam = controls.pick_number("λ, regularization strength", "lambda",
+                                       crosses.LAMBDAS, DEFAULTS["lambda"],
+                                       help="The λ of the L1 and L2 runs. Its scale is set by "
+                                            f"the {crosses.N_TRAIN:,} training points: a "
+                                            "cell's L1 threshold is λn/(2n_c).")
+            alpha = controls.pick_number("α, step size", "step", crosses.ALPHAS,
+                                         DEFAULTS["step"],
+                                         help="Each cell moves α of the way to its best value "
+                                              "a step: below 2 it settles, above 2 it "
+                                              "diverges.")
+            seed = controls.slider("Seed", "seed", 0, 99, DEFAULTS["seed"], 1,
+                                   help="Same seed, same world, same weights.")
+        with right:
+            show = kit.predict_reveal(PAGE, (size, lam, alpha, seed))
+
+    size = int(size)
+    scene = computed(size, float(lam), float(alpha), int(seed))
+    with right:
+        kit.chart(figures.crosses_map_figure(scene, palette=PALETTE, names=NAMES,
+                                             show_answer=show),
+                  "crosses_chart", f"crosses-{size}deg-lambda-{lam:g}")
+        if show:
+            st.caption("Coloured: a non-zero weight. Grey: the cell has training points but "
+                       "its weight is exactly 0. Blank: no training point, so no gradient ever "
+                       "reaches the weight and it stays at its start, 0, under any penalty.")
+        else:
+            st.caption("Grey: the cells with training points. Which of them will keep a "
+                       "weight under L1? Under L2? And how many bytes will each model need?")
+        warn_unstable(scene)
+        st.markdown(numbers_table(scene, show))
+        if show:
+            kit.prose(threshold_sentence(scene))
+
+    st.latex(dimension_latex(scene))
+    st.latex(minute_latex())
+    st.latex(objective_latex(scene))
+    st.latex(update_latex(scene))
+
+    st.subheader("Bytes at inference")
+    kit.chart(figures.bytes_figure(scene, palette=PALETTE, names=NAMES,
+                                   minute_cells=crosses.MINUTE_CELLS, show_answer=show),
+              "bytes_chart", f"crosses-bytes-{size}deg-lambda-{lam:g}")
+    st.latex(bytes_latex(scene, show))
+    kit.prose("Dense storage keeps a float32 for every cell, zero or not. Sparse storage keeps "
+              "only the non-zero weights, each with the int32 index of its cell, so it pays "
+              "8 bytes a weight: it wins when fewer than half the weights are non-zero.")
+
+    st.subheader("Across λ")
+    kit.chart(figures.crosses_sweep_figure(scene, palette=PALETTE, names=NAMES,
+                                           show_answer=show),
+              "sweep_chart", f"crosses-sweep-{size}deg")
+    kit.prose("L2 never zeroes a cell that has data: it only shrinks the weight. L1's count "
+              "falls as λ grows; its test error stays close to L2's until λ is too large, "
+              "then both underfit.")
+
+    st.subheader("The data")
+    kit.chart(figures.crosses_data_figure(scene), "data_chart", f"crosses-data-seed-{seed}")
+    kit.prose(f"{scene.n_train:,} training and {scene.n_test:,} test points, made in code: "
+              f"{len(crosses.CITIES)} cities (prices highest downtown, some above the base "
+              f"level, some below) and a thin {crosses.BACKGROUND:.0%} spread over rough "
+              "continents. Far from a downtown a price is the base level plus noise, so most "
+              "cells carry nothing worth a weight.")
+
+    kit.share_link()
+    kit.show_code(crosses._train, crosses.closed_form)
+
+
+# ---- text with today's numbers -------------------------------------------------------------
+
+def _b(n: float) -> str:
+    """Bytes with thousands separators: 129,600 B."""
+    return f"{int(n):,} B"
+
+
+def numbers_table(scene, show: bool) -> str:
+    rows = [f"| run | non-zero weights (of {scene.cells:,}) | dense bytes (4·d) | "
+            "sparse bytes (8·nnz) | test error | train error |",
+            "|---|---|---|---|---|---|"]
+    for kind in crosses.RUNS:
+        if not show and kind != "none":
+            continue
+        j = scene.run(kind)
+        k = int(scene.nonzero[j])
+        rows.append(f"| {NAMES[kind]} | {k:,} ({k / scene.cells:.1%}) | {_b(scene.dense[j])} | "
+                    f"{_b(scene.sparse[j])} | {scene.test_mse[j]:.4f} | "
+                    f"{scene.train_mse[j]:.4f} |")
+    return "\n".join(rows)
+
+
+def threshold_sentence(scene) -> str:
+    half = scene.lam * scene.n_train / 2
+    if half == 0:
+        return "λ = 0: no threshold, every cell with data keeps the mean of its prices."
+    return (f"Where it ends (the minimizer, cell by cell): L1 keeps a cell's weight only if "
+            f"n_c·|ȳ_c − b| > λn/2 = {scene.lam:g} × {scene.n_train:,} / 2 = {half:.4g}, "
+            f"with n_c the cell's training points and ȳ_c their mean price: a cell with one "
+            f"point needs its price {half:.3g} away from the average b = {scene.b:.3f}, a cell "
+            f"with 100 points only {half / 100:.3g}. L2 keeps every cell with data, shrunk by "
+            f"n_c/(n_c + λn) = n_c/(n_c + {2 * half:.4g}).")
+
+
+def _n(v: int) -> str:
+    """An integer for LaTeX, thousands separated: 16{,}200."""
+    return f"{int(v):,}".replace(",", "{,}")
+
+
+def _tb(v: float) -> str:
+    """Bytes for LaTeX, a thin space before the unit: 259 kB."""
+    number, unit = figures.fmt_bytes(v).split(" ")
+    return rf"{number}\,\text{{{unit}}}"
+
+
+def dimension_latex(scene) -> str:
+    s = scene.size
+    return (rf"\begin{{gathered}}d = \frac{{180^\circ}}{{{s}^\circ}}\times"
+            rf"\frac{{360^\circ}}{{{s}^\circ}} = {_n(scene.rows)}\times{_n(scene.cols)} = "
+            rf"{_n(scene.cells)}\ \text{{cells}}\\"
+            rf"\text{{one-hot matrix (never built): }} n\times d\times 4\,\text{{B}} = "
+            rf"{_n(scene.n_train)}\times{_n(scene.cells)}\times 4\,\text{{B}} = "
+            rf"{_tb(scene.design_bytes)}\\ \text{{one index a point instead: }}"
+            rf"{_n(scene.n_train)}\times 4\,\text{{B}} = {_tb(4 * scene.n_train)}"
+            rf"\end{{gathered}}")
+
+
+def minute_latex() -> str:
+    m, p = crosses.MINUTE_CELLS, crosses.PRIMER_CELLS
+    return (rf"\begin{{gathered}}\text{{minute-level cells: }}(180\cdot 60)\times(360\cdot 60)"
+            rf" = {_n(180 * 60)}\times {_n(360 * 60)} = {_n(m)} \approx {_n(10_000)}\times "
+            rf"{_n(20_000)} = {_n(p)}\\ \text{{dense: }}4\,\text{{B}}\times {_n(m)} = "
+            rf"{_tb(crosses.dense_bytes(m))}\quad\text{{(the primer's round }}{_n(p)}"
+            rf"\text{{: }}{_tb(crosses.dense_bytes(p))}\text{{)}}\end{{gathered}}")
+
+
+def objective_latex(scene) -> str:
+    return (rf"J(w) = \frac{{1}}{{n}}\sum_{{i=1}}^{{n}}\big(b + w_{{c(i)}} - y_i\big)^2,\ "
+            rf"b = {scene.b:.3f};\qquad \text{{L1: }} J + {scene.lam:g}\sum_c |w_c|,\quad"
+            rf"\text{{L2: }} J + {scene.lam:g}\sum_c w_c^2")
+
+
+def update_latex(scene) -> str:
+    a, lam, n = scene.alpha, scene.lam, scene.n_train
+    t = a * lam * n / 2
+    return (rf"\begin{{gathered}}v_c = w_c - \alpha_c\frac{{\partial J}}{{\partial w_c}} = "
+            rf"w_c - {a:g}\,\big(b + w_c - \bar y_c\big),\quad "
+            rf"\alpha_c = \frac{{\alpha n}}{{2 n_c}},\ "
+            rf"\alpha_c\lambda = \frac{{{a:g}\times{lam:g}\times{_n(n)}}}{{2\,n_c}} = "
+            rf"\frac{{{t:.4g}}}{{n_c}}\\"
+            rf"\text{{L1: }} w_c \leftarrow \operatorname{{sign}}(v_c)\max\!\Big(|v_c| - "
+            rf"\frac{{{t:.4g}}}{{n_c}},\ 0\Big)\qquad"
+            rf"\text{{L2: }} w_c \leftarrow \frac{{v_c}}{{1 + {2 * t:.4g}/n_c}}"
+            rf"\end{{gathered}}")
+
+
+def bytes_latex(scene, show: bool) -> str:
+    parts = [rf"\text{{dense}} = 4\,\text{{B}}\times {_n(scene.cells)} = "
+             rf"{_n(scene.dense[0])}\,\text{{B}}"]
+    if show:
+        for kind in ("l1", "l2"):
+            j = scene.run(kind)
+            parts.append(rf"\text{{sparse, {NAMES[kind]}}} = (4 + 4)\,\text{{B}}\times "
+                         rf"{_n(scene.nonzero[j])} = {_n(scene.sparse[j])}\,\text{{B}}")
+    return r"\begin{gathered}" + r"\\ ".join(parts) + r"\end{gathered}"
+
+
+def warn_unstable(scene) -> None:
+    broke = [(NAMES[r], int(scene.diverged_at[scene.run(r)])) for r in crosses.RUNS
+             if scene.diverged_at[scene.run(r)] >= 0]
+    if broke:
+        st.warning("; ".join(f"The {n} run diverged at step {k}" for n, k in broke)
+                   + f": with α = {scene.alpha:g} > 2 each step overshoots a cell's best value "
+                   "by more than the last, so the weights blew up. It stops at its last finite "
+                   "weights. Try α below 2.")
+    elif not scene.settled.all():
+        st.warning(f"With α = {scene.alpha:g} the weights did not settle in {crosses.STEPS} "
+                   "steps: at α = 2 each cell jumps across its best value and back, forever. "
+                   "Try α below 2.")
+
+
+crosses_page()
