@@ -18,15 +18,17 @@ def _compilation_cache() -> str:
 _compilation_cache()
 
 pages = [
-    st.Page("pages/landscape.py", title="Landscape",
+    st.Page("views/landscape.py", title="Landscape",
             icon="⛰️", default=True),
-    st.Page("pages/geometry.py", title="Geometry",
+    st.Page("views/geometry.py", title="Geometry",
             icon="🔷", url_path="geometry"),
-    st.Page("pages/update_rules.py", title="Update rules",
+    st.Page("views/update_rules.py", title="Update rules",
             icon="👣", url_path="update-rules"),
-    st.Page("pages/weights.py", title="Weights",
+    st.Page("views/weights.py", title="Weights",
             icon="📊", url_path="weights"),
-    st.Page("pages/crosses.py", title="Sparse crosses",
+    st.Page("views/sweep.py", title="λ sweep & residuals",
+            icon="📈", url_path="sweep"),
+    st.Page("views/crosses.py", title="Sparse crosses",
             icon="🗺️", url_path="crosses"),
 ]
 

@@ -61,7 +61,7 @@ TARGET_2D, TARGET_3D, TARGET_COLD = 1.3, 2.0, 1.5
 class PageView(NamedTuple):
     """One measured view of a page: where it is, which slider moves, which chart to watch.
 
-    script: the ``st.Page`` file, as written in app.py ("pages/landscape.py").
+    script: the ``st.Page`` file, as written in app.py ("views/landscape.py").
     name: row label. url: path + query ("/?view=3D+surface").
     slider: the slider's label. chart: index of the watched ``.js-plotly-plot``.
     is_3d: judged against the 3D target (≤ 2×) instead of the 2D one (≤ 1.3×).
@@ -77,24 +77,30 @@ class PageView(NamedTuple):
 
 # Keep in sync with app.py (``registered_pages`` flags a page missing here).
 PAGES = [
-    PageView("pages/landscape.py", "Landscape, contours (2D)", "/",
+    PageView("views/landscape.py", "Landscape, contours (2D)", "/",
              "λ, regularization strength"),
-    PageView("pages/landscape.py", "Landscape, 3D surface", "/?view=3D+surface",
+    PageView("views/landscape.py", "Landscape, 3D surface", "/?view=3D+surface",
              "λ, regularization strength", is_3d=True),
-    PageView("pages/update_rules.py", "Update rules, one weight (2D)", "/update-rules",
+    PageView("views/update_rules.py", "Update rules, one weight (2D)", "/update-rules",
              "λ, regularization strength"),
-    PageView("pages/geometry.py", "Geometry, constrained view (t)", "/geometry",
+    PageView("views/geometry.py", "Geometry, constrained view (t)", "/geometry",
              "t, budget (ball radius)", chart=0),
-    PageView("pages/geometry.py", "Geometry, Monte Carlo (N of 10,000)", "/geometry",
+    PageView("views/geometry.py", "Geometry, Monte Carlo (N of 10,000)", "/geometry",
              "N, random problems", chart=2),
     # every λ is a new setting: the four runs are trained again (not cached) on each move
-    PageView("pages/weights.py", "Weights, histograms (λ, trains four runs)", "/weights",
+    PageView("views/weights.py", "Weights, histograms (λ, trains four runs)", "/weights",
              "λ, regularization strength", chart=0),
     # λ trains none, L1 and L2 again (the λ sweep is cached per cell size); 1° is the finest
-    PageView("pages/crosses.py", "Sparse crosses, L1 vs L2 maps (λ, 2° cells)", "/crosses",
+    PageView("views/crosses.py", "Sparse crosses, L1 vs L2 maps (λ, 2° cells)", "/crosses",
              "λ, regularization strength", chart=0),
-    PageView("pages/crosses.py", "Sparse crosses, L1 vs L2 maps (λ, 1° cells)",
+    PageView("views/crosses.py", "Sparse crosses, L1 vs L2 maps (λ, 1° cells)",
              "/crosses?res=1", "λ, regularization strength", chart=0),
+    # λ only moves markers: the paths and the error curves are computed once per setting
+    PageView("views/sweep.py", "λ sweep, coefficient paths (λ)", "/sweep",
+             "λ, regularization strength", chart=0),
+    # σ refits the three penalties over the 169 λ of the grid (not cached: a new setting)
+    PageView("views/sweep.py", "λ sweep, bias/variance (noise σ, refits 3 × 169 λ)", "/sweep",
+             "Noise σ", chart=1),
 ]
 FLOOR_VIEW = PageView("bench/floor_app.py", "floor", "/", "x")
 

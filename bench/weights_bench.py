@@ -26,7 +26,7 @@ import numpy as np
 from bench.report import Row
 from core import data, train
 
-# the page's default setting (pages/weights.py DEFAULTS)
+# the page's default setting (views/weights.py DEFAULTS)
 DEFAULT = {"d": 100, "k": 5, "flip": 0.1, "seed": 0, "lam": 0.05, "drop": 0.5, "alpha": 0.3,
            "epochs": 50}
 F32 = np.float32

@@ -27,7 +27,7 @@ def use_compilation_cache(path: Path = CACHE_DIR) -> Path:
 
 def warm() -> None:
     """Compile what the pages run at their defaults (every problem, penalty and rule)."""
-    from core import geometry, penalties, problems, scenes, updates
+    from core import geometry, penalties, problems, scenes, sweep, updates
 
     for problem in problems.LOSSES:
         for kind in penalties.KINDS:
@@ -50,6 +50,8 @@ def warm() -> None:
     for model in train.MODELS:
         train.scene(model=model, d=100, k=5, flip=0.1, seed=0, lam=0.05, drop=0.5, alpha=0.3,
                     epochs=1)
+
+    sweep.warm()
 
 
 if __name__ == "__main__":

@@ -128,7 +128,9 @@ def solve_family(problem: Problem, kind: str, lams, *, mix=0.5, w0=None) -> Solu
 
 @jax.jit
 def _ridge_family(problem: Problem, lams):
-    return jax.vmap(_ridge_closed_form, in_axes=(None, 0))(problem, lams)
+    # lax.map, not vmap: a batched LAPACK solve can block XLA's CPU thread pool when two
+    # run at once on a 2-core machine (seen with jaxlib 0.10.2); one solve at a time cannot.
+    return lax.map(lambda lam: _ridge_closed_form(problem, lam), lams)
 
 
 @functools.partial(jax.jit, static_argnames=("kind", "accelerate"))

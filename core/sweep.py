@@ -58,26 +58,41 @@ def _readonly(*arrays):
 # ---- coefficient paths ---------------------------------------------------------------------
 
 D_PATHS = 8
-N_PATHS = 100
-PATHS_W = np.array([3.0, 1.5, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0])  # three features matter
+N_PATHS = 128      # a power of two: see ``paths_problem``
+PATHS_W = np.array([0.3, 0.15, 0.0, 0.0, 0.2, 0.0, 0.0, 0.0])  # three features matter
 PATHS_RHO = 0.6    # corr(x_j, x_k) = ρ^|j − k|: neighbours are strongly correlated
-PATHS_NOISE = 3.0
+PATHS_NOISE = 0.3
+# The page's draw: on it the lasso keeps exactly the three features that matter for λ from
+# 0.091 to 0.35. Not every draw is that kind: with correlated features the lasso sometimes
+# keeps a neighbour of a true feature instead (seed 3 never finds the true support).
+PATHS_SEED = 8
 
 
-def paths_problem(*, seed: int = 0, n: int = N_PATHS) -> problems.Problem:
+def paths_problem(*, seed: int = PATHS_SEED, n: int = N_PATHS) -> problems.Problem:
     """The paths' regression: 8 correlated features, 3 of which matter.
 
-    x ~ N(0, Σ) with Σ_jk = ρ^|j − k| (ρ = 0.6), y = x·w* + 3·ε with
-    w* = (3, 1.5, 0, 0, 2, 0, 0, 0) and ε ~ N(0, 1): the classic lasso example (Tibshirani 1996),
-    as float32 ``least_squares`` (no intercept).
+    x ~ N(0, Σ) with Σ_jk = ρ^|j − k| (ρ = 0.6), y = x·w* + 0.3·ε with
+    w* = (0.3, 0.15, 0, 0, 0.2, 0, 0, 0) and ε ~ N(0, 1): the classic lasso example
+    (Tibshirani 1996) at a tenth of its scale, so that the λ where L1 keeps the right features
+    overlaps the bias/variance problem's best λ. float32 ``least_squares``, no intercept.
+
+    Every value is a multiple of 1/1024 (below 16 in size) and n = 128 is a power of two, so
+    every product and sum in (2/n)·Xᵀy is exact in float64, in whatever order it is summed:
+    the solver's gradient at w = 0 is λ_max to the last bit, and at λ = λ_max itself the
+    soft threshold gives exactly 0 (not 4e-16).
     """
     rng = np.random.default_rng(seed)
     idx = np.arange(D_PATHS)
     cov = PATHS_RHO ** np.abs(idx[:, None] - idx[None, :])
-    X = rng.multivariate_normal(np.zeros(D_PATHS), cov, size=n)
-    y = X @ PATHS_W + PATHS_NOISE * rng.standard_normal(n)
+    X = _grid(rng.multivariate_normal(np.zeros(D_PATHS), cov, size=n))
+    y = _grid(X @ PATHS_W + PATHS_NOISE * rng.standard_normal(n))
     return problems.least_squares(X.astype(np.float32), y.astype(np.float32),
                                   name="8 correlated features")
+
+
+def _grid(a, q: float = 1024.0) -> np.ndarray:
+    """Round to multiples of 1/q (exact in float32 and float64 for |a| < 2^14)."""
+    return np.round(np.asarray(a, np.float64) * q) / q
 
 
 def lambda_max(problem: problems.Problem) -> float:
@@ -165,7 +180,7 @@ FOLDS_MAX = 10     # the most folds of cross-validation; fold arrays always have
 
 
 def target(x):
-    """The function the data come from: f(x) = sin(3x) + 0.4·cos(7x), on x ∈ [−1, 1]."""
+    """The function the bias/variance data come from: f(x) = sin(3x) + 0.4·cos(7x), x ∈ [−1, 1]."""
     return jnp.sin(3.0 * x) + 0.4 * jnp.cos(7.0 * x)
 
 
@@ -215,15 +230,25 @@ class _Fit(NamedTuple):
     residual: jax.Array  # (3, L)
 
 
+# _UNBATCHED_LAPACK: on CPU, jaxlib 0.10.2 runs a *batched* LAPACK call (a vmapped
+# jnp.linalg.solve or qr over enough matrices, e.g. 169 of 15 × 15) by splitting the batch over
+# XLA's shared thread pool and blocking a pool thread until the pieces are done. Two such calls
+# at once (two in one program, or one in each of two users' reruns) block both threads of a
+# 2-core machine, and the process hangs for good (reproduced: two threads each calling a jitted
+# solve on (169, 15, 15) hang within seconds). So the fits below never batch a factorization:
+# ridge is solved λ by λ inside the scan and the folds run one after another (lax.map), so each
+# QR and LU is a single matrix and runs inline.
+
 def _standardized_fit(F, y, mask, lams_desc, mix) -> _Fit:
     """Fit every penalty on the rows of ``mask`` with standardized features and centred y.
 
     The least-squares data enter the solver through a QR factorization Z_m = Q·R of the masked
     design: ‖Z_m w − y_m‖² = ‖R w − Qᵀy_m‖² + const, so ``least_squares(c·R, c·Qᵀy_m)`` with
     c = √(D / n_m) has the same J up to a constant (same gradient, minimizers and λ_max) on
-    D rows instead of N_MAX. L1 and the elastic net are warm-started down the λ grid
-    (``lams_desc``, decreasing), each λ solved by ``core.solve.solve`` from the previous answer;
-    L2 is ``solve_family``'s closed form.
+    D rows instead of N_MAX. One scan walks down the λ grid (``lams_desc``, decreasing): L1 and
+    the elastic net are solved by ``core.solve.solve`` warm-started from the previous λ's answer
+    (FISTA, vmapped over the two), L2 by ``core.solve.solve``'s closed form, one λ at a time
+    (see ``_UNBATCHED_LAPACK``).
     """
     m = mask.astype(F.dtype)
     cnt = m.sum()
@@ -236,17 +261,16 @@ def _standardized_fit(F, y, mask, lams_desc, mix) -> _Fit:
     c = jnp.sqrt(F.shape[1] / cnt)
     p = problems.least_squares(c * R, c * (Q.T @ ((y - y_mean) * m)))
 
-    def down(mix_):
-        def one(w, lam):
-            s = solve.solve(p, "elastic_net", lam, mix=mix_, w0=w)
-            return s.w, (s.w, s.residual)
-        _, (W, res) = lax.scan(one, jnp.zeros(F.shape[1]), lams_desc)
-        return W[::-1], res[::-1]
+    mixes = jnp.stack([jnp.ones_like(mix), mix])  # L1 is the elastic net with mix = 1
 
-    W, res = jax.vmap(down)(jnp.stack([jnp.ones_like(mix), mix]))
-    ridge = solve.solve_family(p, "l2", lams_desc[::-1])
-    return _Fit(jnp.concatenate([W, ridge.w[None]]), mu, sd, y_mean,
-                jnp.concatenate([res, ridge.residual[None]]))
+    def step(W, lam):
+        fista = jax.vmap(lambda m_, w: solve.solve(p, "elastic_net", lam, mix=m_, w0=w))(mixes, W)
+        ridge = solve.solve(p, "l2", lam)
+        return fista.w, (jnp.concatenate([fista.w, ridge.w[None]]),
+                         jnp.concatenate([fista.residual, ridge.residual[None]]))
+
+    _, (W, res) = lax.scan(step, jnp.zeros((2, F.shape[1]), F.dtype), lams_desc)
+    return _Fit(W[::-1].transpose(1, 0, 2), mu, sd, y_mean, res[::-1].T)
 
 
 def _mse(fit: _Fit, F, y, rows):
@@ -281,7 +305,7 @@ def _bias_variance(x, eps, x_val, eps_val, noise, n, degree, folds, lams, mix, *
             mse, sq = _mse(fit_f, F, y, h)
             return mse, (sq * h).sum(-1), fit_f.residual.max()
 
-        mse_f, sse_f, res_f = jax.vmap(per_fold)(held)          # (FOLDS_MAX, 3, L)
+        mse_f, sse_f, res_f = lax.map(per_fold, held)  # (FOLDS_MAX, 3, L); see _UNBATCHED_LAPACK
         active = (f < folds).astype(x.dtype)[:, None, None]
         k = active.sum()
         cv_mse = (sse_f * active).sum(0) / n                     # every held-out point once
@@ -440,8 +464,7 @@ def line_data(share: float, *, seed: int = 0, n: int = N_LINE) -> LineData:
     outlier = np.zeros(n, bool)
     outlier[order[: int(round(share * n))]] = True
     y = np.where(outlier, y + push, y)
-    q = 1024.0
-    return LineData(*_readonly(np.round(x * q) / q, np.round(y * q) / q, outlier))
+    return LineData(*_readonly(_grid(x), _grid(y), outlier))
 
 
 class Line(NamedTuple):
@@ -475,19 +498,19 @@ def squared_loss_line(x, y) -> Line:
     return _line(a, b, np.asarray(y, np.float64) - (a + b * np.asarray(x, np.float64)))
 
 
+def _through(x, y, i, j, xp=np):
+    """Residuals of the lines through points i and j (arrays of pairs): r_k = y_k − ŷ_k with
+    r_k·dx = (y_k − y_i)·dx − dy·(x_k − x_i), dx = x_j − x_i, dy = y_j − y_i."""
+    dx, dy = x[j] - x[i], y[j] - y[i]
+    cross = (y[None, :] - y[i][:, None]) * dx[:, None] - dy[:, None] * (x[None, :] - x[i][:, None])
+    return cross / xp.where(dx != 0, dx, 1.0)[:, None], dx != 0
+
+
 @jax.jit
 def _lad_enumerate(x, y, i, j):
-    dx = x[j] - x[i]
-    dy = y[j] - y[i]
-    # r_k·dx = (y_k − y_i)·dx − dy·(x_k − x_i): for k = i and k = j the two products are the
-    # same numbers, so the line's own two points get residuals of exactly 0.0.
-    cross = (y[None, :] - y[i][:, None]) * dx[:, None] - dy[:, None] * (x[None, :] - x[i][:, None])
-    ok = dx != 0
-    r = cross / jnp.where(ok, dx, 1.0)[:, None]
+    r, ok = _through(x, y, i, j, jnp)
     cost = jnp.where(ok, jnp.abs(r).sum(-1), jnp.inf)
-    best = jnp.argmin(cost)
-    b = dy[best] / dx[best]
-    return y[i[best]] - b * x[i[best]], b, r[best], best
+    return jnp.argmin(cost)
 
 
 def absolute_loss_line(x, y) -> tuple[Line, tuple[int, int]]:
@@ -506,10 +529,14 @@ def absolute_loss_line(x, y) -> tuple[Line, tuple[int, int]]:
     if np.ptp(x) == 0:
         raise ValueError("all x are equal: a line through the data is not determined")
     i, j = np.triu_indices(len(x), 1)
-    a, b, r, best = _lad_enumerate(jnp.asarray(x), jnp.asarray(y), jnp.asarray(i),
-                                   jnp.asarray(j))
-    best = int(best)
-    return _line(a, b, r), (int(i[best]), int(j[best]))
+    best = int(_lad_enumerate(jnp.asarray(x), jnp.asarray(y), jnp.asarray(i), jnp.asarray(j)))
+    # The chosen line's residuals again in NumPy: compiled code may fuse a·b − c·d into one
+    # multiply-add, which would leave 1e-16 where the two products cancel; NumPy rounds each
+    # product alone, so the line's own two points get residuals of exactly 0.0.
+    pair = np.array([i[best]]), np.array([j[best]])
+    r, _ = _through(x, y, *pair)
+    b = (y[pair[1][0]] - y[pair[0][0]]) / (x[pair[1][0]] - x[pair[0][0]])
+    return _line(y[pair[0][0]] - b * x[pair[0][0]], b, r[0]), (int(i[best]), int(j[best]))
 
 
 class Residuals(NamedTuple):
@@ -527,3 +554,12 @@ def residuals(share: float, *, seed: int = 0) -> Residuals:
     data = line_data(share, seed=seed)
     lad, through = absolute_loss_line(data.x, data.y)
     return Residuals(float(share), data, squared_loss_line(data.x, data.y), lad, through)
+
+
+def warm() -> None:
+    """Compile what the page runs (paths, the fits with and without CV, both lines), for
+    ``core.runtime.warm``: every other setting of the page reuses these compiled functions."""
+    paths()
+    bias_variance(0.5, 25, 12)
+    bias_variance(0.5, 25, 12, 5)
+    residuals(0.15)

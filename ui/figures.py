@@ -999,87 +999,91 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
     ``show_answer`` False only the axes and the λ line are drawn (predict first).
     """
     lams, lam = np.asarray(paths.lams, np.float32), float(paths.lams[index])
-    d = len(paths.names)
-    cols = len(kinds)
+    d, cols = len(paths.names), len(kinds)
     titles = [names[k] if k != "elastic_net" else f"{names[k]} (mix {mix:g})" for k in kinds]
     fig = make_subplots(2, cols, shared_xaxes=True, row_heights=[0.7, 0.3],
                         vertical_spacing=0.07, horizontal_spacing=0.05,
                         subplot_titles=titles + [""] * cols)
-    shapes, notes = [], []
+    traces, rows, where, shapes, notes, axes = [], [], [], [], [], {}
     matters = np.asarray(paths.w_true) != 0
+
+    def add(trace, row: int, col: int) -> None:
+        traces.append(trace)
+        rows.append(row)
+        where.append(col)
+
+    def ax(n: int) -> str:  # the axis suffix of panel n (1 … 2·cols, row by row)
+        return "" if n == 1 else str(n)
+
     for c, kind in enumerate(kinds, start=1):
         coef, color = np.asarray(paths.coef[kind]), palette[kind]
-        top, bottom = c, cols + c  # axis numbers of this column's panels
-        for n_ in (top, bottom):
-            ax = "" if n_ == 1 else str(n_)
-            s, _ = _vline(lam, f"x{ax}", f"y{ax}", "", color="#777777", dash="dot")
-            shapes += s
+        panels = (c, cols + c)  # this column's top and bottom panels
         edge = {"l1": paths.lam_max, "elastic_net": paths.lam_max / mix}.get(kind)
+        for n_ in panels:
+            shapes += _vline(lam, f"x{ax(n_)}", f"y{ax(n_)}", "", color="#777777", dash="dot")[0]
+            if edge is not None and show_answer:
+                shapes += _vline(edge, f"x{ax(n_)}", f"y{ax(n_)}", "", color="#000000",
+                                 dash="dash")[0]
+            axes[f"xaxis{ax(n_)}"] = _log_lambda_axis(lams)
+        axes[f"xaxis{ax(cols + c)}"]["title"] = {"text": "λ (log scale)"}
+        axes[f"yaxis{ax(c)}"] = {"zeroline": True, "zerolinecolor": "#444", "zerolinewidth": 1}
+        axes[f"yaxis{ax(cols + c)}"] = {"range": [-0.5, d + 2.5], "dtick": 2}
         if edge is not None and show_answer:
-            for n_ in (top, bottom):
-                ax = "" if n_ == 1 else str(n_)
-                s, _ = _vline(edge, f"x{ax}", f"y{ax}", "", color="#000000", dash="dash")
-                shapes += s
             sym = "λ_max" if kind == "l1" else "λ_max/mix"
-            ax = "" if top == 1 else str(top)
-            notes.append({"xref": f"x{ax}", "yref": f"y{ax} domain",
+            notes.append({"xref": f"x{ax(c)}", "yref": f"y{ax(c)} domain",
                           "x": float(np.log10(edge)), "y": 0.02, "xanchor": "left",
                           "yanchor": "bottom", "showarrow": False,
                           "text": f" {sym} = {edge:.3g}:<br> all 0 from here",
                           "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.8)"})
-        if show_answer:
-            for j in range(d):
-                fig.add_trace(go.Scatter(
-                    x=lams, y=finite(coef[:, j]), mode="lines", showlegend=False,
-                    name=f"path, {paths.names[j]}, {names[kind]}",
-                    line={"color": color, "width": 2.2 if matters[j] else 1.3,
-                          "dash": "solid" if matters[j] else "dot"},
-                    text=_weight_text(coef[:, j]),
-                    hovertemplate=f"{paths.names[j]}" + "<br>λ = %{x:.3g}<br>w = %{text}"
-                                  f"<extra>{names[kind]}</extra>"), row=1, col=c)
-            at = coef[index]
-            fig.add_trace(go.Scatter(
-                x=np.full(d, lam, np.float32), y=finite(at), mode="markers", showlegend=False,
-                name=f"weights at λ, {names[kind]}",
-                marker={"size": 7, "color": color, "line": {"width": 1, "color": "#000000"}},
-                text=[f"{nm} = {fmt_weight(v)}" for nm, v in zip(paths.names, at, strict=True)],
-                hovertemplate="%{text}<extra>λ = " + f"{lam:g}</extra>"), row=1, col=c)
-            nz = np.asarray(paths.nonzeros[kind])
-            fig.add_trace(go.Scatter(
-                x=lams, y=nz.astype(np.float32), mode="lines", showlegend=False,
-                name=f"non-zero weights, {names[kind]}", line={"color": color, "width": 2.5,
-                                                               "shape": "hv"},
-                hovertemplate="λ = %{x:.3g}: %{y} non-zero<extra>" + names[kind] + "</extra>"),
-                row=2, col=c)
-            fig.add_trace(go.Scatter(
-                x=np.asarray([lam], np.float32), y=np.asarray([nz[index]], np.float32),
-                mode="markers+text", text=[f"{int(nz[index])}"], textposition="top right",
-                showlegend=False, name=f"non-zero weights at λ, {names[kind]}",
-                marker={"size": 9, "color": color, "line": {"width": 1, "color": "#000000"}},
-                hovertemplate=f"λ = {lam:g}: " + "%{y} non-zero<extra>" + names[kind]
-                              + "</extra>"), row=2, col=c)
-        fig.update_xaxes(**_log_lambda_axis(lams), row=1, col=c)
-        fig.update_xaxes(**_log_lambda_axis(lams), title_text="λ (log scale)", row=2, col=c)
-        fig.update_yaxes(zeroline=True, zerolinecolor="#444", zerolinewidth=1, row=1, col=c)
-        fig.update_yaxes(range=[-0.5, d + 2.5], dtick=2, row=2, col=c)
+        if not show_answer:
+            continue
+        for j in range(d):
+            add(go.Scatter(x=lams, y=finite(coef[:, j]), mode="lines", showlegend=False,
+                           name=f"path, {paths.names[j]}, {names[kind]}",
+                           line={"color": color, "width": 2.2 if matters[j] else 1.3,
+                                 "dash": "solid" if matters[j] else "dot"},
+                           text=_weight_text(coef[:, j]),
+                           hovertemplate=f"{paths.names[j]}" + "<br>λ = %{x:.3g}<br>w = %{text}"
+                                         f"<extra>{names[kind]}</extra>"), 1, c)
+        at = coef[index]
+        add(go.Scatter(x=np.full(d, lam, np.float32), y=finite(at), mode="markers",
+                       showlegend=False, name=f"weights at λ, {names[kind]}",
+                       marker={"size": 7, "color": color, "line": {"width": 1, "color": "#000000"}},
+                       text=[f"{nm} = {fmt_weight(v)}" for nm, v in zip(paths.names, at,
+                                                                        strict=True)],
+                       hovertemplate="%{text}<extra>λ = " + f"{lam:g}</extra>"), 1, c)
+        nz = np.asarray(paths.nonzeros[kind])
+        add(go.Scatter(x=lams, y=nz.astype(np.float32), mode="lines", showlegend=False,
+                       name=f"non-zero weights, {names[kind]}",
+                       line={"color": color, "width": 2.5, "shape": "hv"},
+                       hovertemplate="λ = %{x:.3g}: %{y} non-zero<extra>" + names[kind]
+                                     + "</extra>"), 2, c)
+        add(go.Scatter(x=np.asarray([lam], np.float32), y=np.asarray([nz[index]], np.float32),
+                       mode="markers+text", text=[f"{int(nz[index])}"], textposition="top right",
+                       showlegend=False, name=f"non-zero weights at λ, {names[kind]}",
+                       marker={"size": 9, "color": color, "line": {"width": 1, "color": "#000000"}},
+                       hovertemplate=f"λ = {lam:g}: " + "%{y} non-zero<extra>" + names[kind]
+                                     + "</extra>"), 2, c)
     if show_answer:  # the legend says what solid and dotted mean, once
         for label, dash, width in (("feature that matters (true w ≠ 0)", "solid", 2.2),
                                    ("feature that does not (true w = 0)", "dot", 1.3)):
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=label,
-                                     line={"color": "#555555", "dash": dash, "width": width}))
-    fig.update_yaxes(title_text="weight w_k", row=1, col=1)
-    fig.update_yaxes(title_text="non-zero", row=2, col=1)
+            # legend only: one point draws no line (an empty trace would get no legend entry)
+            add(go.Scatter(x=lams[:1], y=np.zeros(1, np.float32), mode="lines", name=label,
+                           hoverinfo="skip",
+                           line={"color": "#555555", "dash": dash, "width": width}), 1, 1)
+        fig.add_traces(traces, rows=rows, cols=where)
+    axes["yaxis"]["title"] = {"text": "weight w_k"}
+    axes[f"yaxis{ax(cols + 1)}"]["title"] = {"text": "non-zero"}
     if show_answer:
         counts = ", ".join(f"{names[k]} {int(paths.nonzeros[k][index])}" for k in kinds)
-        title = f"Weights against λ; at λ = {lam:g} the non-zero weights are {counts} (of {d})"
+        title = f"λ = {lam:g}: non-zero weights {counts} (of {d})"
     else:
-        title = f"λ = {lam:g}: which weights reach exactly 0 as λ grows, and when?"
-    fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 90, "b": 10},
+        title = f"λ = {lam:g}: which weights reach exactly 0, and when?"
+    fig.update_layout(axes, height=560, margin={"l": 10, "r": 10, "t": 90, "b": 10},
                       title={"text": title, "y": 0.98},
                       legend={"orientation": "h", "x": 0, "y": 1.06, "yanchor": "bottom"},
-                      shapes=shapes, uirevision="paths")
-    for note in notes:
-        fig.add_annotation(note)
+                      shapes=shapes, annotations=list(fig.layout.annotations) + notes,
+                      uirevision="paths")
     return fig
 
 
@@ -1168,7 +1172,7 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
                        "y0": noise2, "y1": noise2,
                        "line": {"color": "#555555", "width": 1.2, "dash": "longdash"}})
         notes.append({"xref": "x domain", "yref": "y", "x": 1, "y": float(np.log10(noise2)),
-                      "xanchor": "right", "yanchor": "top", "showarrow": False,
+                      "xanchor": "right", "yanchor": "bottom", "showarrow": False,
                       "text": f"noise floor σ² = {noise2:.3g}", "font": {"color": "#555555"}})
     # Log axes; a very overfit curve would squash the rest: keep four decades above the best.
     values = np.concatenate([finite(v) for v in drawn])
@@ -1178,12 +1182,11 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
     hi = min(float(values.max()) if len(values) else 1.0, max(best, 1e-6) * 1e4) * 1.4
     if noise2 > 0:
         lo = min(lo, noise2 * 0.7)
+    title = f"λ = {lam:g}: train MSE {train[index]:.3g}"
     if show_answer:
-        v = val[index]
-        title = (f"{name}: train vs validation error; at λ = {lam:g} train {train[index]:.3g}, "
-                 f"validation {v:.3g}")
-    else:
-        title = f"{name}: train error against λ; at λ = {lam:g} train {train[index]:.3g}"
+        title += f", validation {val[index]:.3g}"
+    title += (f"<br><sup>{name}, σ = {errors.noise:.2f}, n = {errors.n}, degree "
+              f"{errors.degree}</sup>")
     for t in fig.data:  # a curve beyond the top of the view is cut there, honestly labelled
         if t.y is not None and len(t.y) and np.max(np.asarray(t.y, np.float64)) > hi:
             t.hovertemplate = (t.hovertemplate or "").replace("<extra>", " (top of the chart "

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core import crosses
 
 APP = "../../app.py"
-PAGE = "pages/crosses.py"
+PAGE = "views/crosses.py"
 CHARTS = ("crosses_chart", "bytes_chart", "sweep_chart", "data_chart")
 
 

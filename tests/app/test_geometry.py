@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core import geometry
 
 APP = "../../app.py"
-PAGE = "pages/geometry.py"
+PAGE = "views/geometry.py"
 CHARTS = ("geometry_chart", "duality_chart", "often_chart")
 
 

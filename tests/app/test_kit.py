@@ -12,24 +12,26 @@ APP = "../../app.py"
 
 # page file -> its key prefix, its λ control and the value "λ too large" gives it, its main chart
 PAGES = {
-    "pages/landscape.py": {"prefix": "landscape", "key": "lam", "value": 5.0,
+    "views/landscape.py": {"prefix": "landscape", "key": "lam", "value": 5.0,
                            "chart": "landscape_chart"},
-    "pages/update_rules.py": {"prefix": "update", "key": "lam", "value": 4.0,
+    "views/update_rules.py": {"prefix": "update", "key": "lam", "value": 4.0,
                               "chart": "update_chart"},
-    "pages/geometry.py": {"prefix": "geometry", "key": "lam", "value": 5.0,
+    "views/geometry.py": {"prefix": "geometry", "key": "lam", "value": 5.0,
                           "chart": "geometry_chart"},
     # "answer": a word in the names of the traces predict-first hides (default "minimizer")
-    "pages/weights.py": {"prefix": "weights", "key": "lam", "value": 1.0,
+    "views/weights.py": {"prefix": "weights", "key": "lam", "value": 1.0,
                          "chart": "weights_chart", "answer": "L1"},
-    "pages/crosses.py": {"prefix": "crosses", "key": "lambda", "value": 0.1,
+    "views/crosses.py": {"prefix": "crosses", "key": "lambda", "value": 0.1,
                          "chart": "crosses_chart"},
+    "views/sweep.py": {"prefix": "sweep", "key": "lam", "value": 100.0,
+                       "chart": "sweep_bias_chart"},
 }
 
 
 def open_page(page: str, **params) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     at.query_params.update(params)
-    if page != "pages/landscape.py":
+    if page != "views/landscape.py":
         # Switch before the first run: a run of the home page first would drop the link's
         # parameters that the home page does not take (kit.controls_block). (AppTest then
         # runs the page file alone, without app.py's sidebar toggle: set presenter mode the
@@ -102,7 +104,7 @@ def test_presenter_mode_thickens_lines_and_is_in_the_url(page):
     plain = open_page(page)
     big = open_page(page, presenter="true")
     toggles = {t.key: t.value for t in big.toggle}
-    if page == "pages/landscape.py":  # the home page runs app.py and its sidebar toggle
+    if page == "views/landscape.py":  # the home page runs app.py and its sidebar toggle
         assert toggles["presenter"] is True
     assert any("st-key-prose" in h.proto.body for h in big.get("html"))
     widths = [[(t.get("line") or {}).get("width") for t in spec(at, p["chart"])["data"]]

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 from core import updates
 
 APP = "../../app.py"
-PAGE = "pages/update_rules.py"
-# the page's defaults (pages/update_rules.py DEFAULTS)
+PAGE = "views/update_rules.py"
+# the page's defaults (views/update_rules.py DEFAULTS)
 DEFAULTS = {"lam": 0.6, "alpha": 0.1, "data": True, "a": 1.0, "c": 0.5, "w0": 1.5, "steps": 60}
 
 

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 from core import train
 
 APP = "../../app.py"
-PAGE = "pages/weights.py"
-# the page's defaults (pages/weights.py DEFAULTS)
+PAGE = "views/weights.py"
+# the page's defaults (views/weights.py DEFAULTS)
 DEFAULTS = {"model": "logistic", "d": 100, "k": 5, "flip": 0.1, "seed": 0, "lam": 0.05,
             "drop": 0.5, "alpha": 0.3, "epochs": 50}
 NAMES = ["none", "L1", "L2", "dropout"]

@@ -19,8 +19,6 @@ N = "N, random problems"
 
 
 def open_geometry(page, app_server, query: str = "") -> None:
-    # The home page first: on a fresh server, /geometry as the very first request is served
-    # from the pages/ folder without app.py (see the lead's report); after it, it is routed.
     page.goto(app_server + "/")
     wait_for_app(page, charts=1)
     page.goto(app_server + "/geometry" + query)

@@ -10,7 +10,7 @@ import pytest
 
 from core import data, train
 
-# the Weights page's defaults (pages/weights.py DEFAULTS)
+# the Weights page's defaults (views/weights.py DEFAULTS)
 DEFAULT = {"model": "logistic", "d": 100, "k": 5, "flip": 0.1, "seed": 0, "lam": 0.05,
            "drop": 0.5, "alpha": 0.3, "epochs": 50}
 RUNS = train.RUNS

@@ -1,0 +1,204 @@
+"""λ sweep & residuals: coefficient paths over λ, train vs validation error (bias and variance),
+and L1 vs L2 as losses on residuals."""
+
+import streamlit as st
+
+from core import solve, sweep
+from ui import controls, figures, kit
+from ui.controls import PALETTE, PENALTY_NAMES
+from ui.kit import Preset
+
+PAGE = "sweep"
+DEFAULTS = {"lam": 0.1, "penalty": "l2", "noise": 0.5, "n": 25, "degree": 12, "cv": False,
+            "folds": 5, "out": 0.15}
+# The controls a preset sets; presenter mode and predict-first are kept as they are.
+MODEL_KEYS = ("lam", "penalty", "noise", "n", "degree", "cv", "folds", "out")
+KIND_NAMES = {k: PENALTY_NAMES[k] for k in sweep.KINDS}
+PRESETS = {
+    "small": Preset("λ too small", {"lam": "0.001"},
+                    "λ too small: every path is flat at its least-squares value and all 8 "
+                    "weights are non-zero, even the five that do not matter. Below, train error "
+                    "is far under validation error: the model fits the noise (variance)."),
+    "right": Preset("λ appropriate", {"lam": "0.22"},
+                    "λ appropriate, at L2's validation minimum: L1 keeps exactly the three "
+                    "features that matter (solid) and sets the other five to exactly 0; L2 keeps "
+                    "all 8, shrunk. Below, validation error is at its lowest."),
+    "large": Preset("λ too large", {"lam": "100"},
+                    "λ too large, past λ_max: every L1 and elastic-net weight is exactly 0 and "
+                    "L2 squashes all 8 towards 0. Train and validation error both climb to the "
+                    "error of always predicting the mean (about 0.9): the model underfits "
+                    "(bias)."),
+    "hard": Preset("Harder problem", {"noise": "1", "n": "15", "degree": "15"},
+                   "More noise (σ² = 1), 15 points, 15 features: at small λ the fit nearly "
+                   "passes through every training point (train error far below σ²) while "
+                   "validation error explodes. L2's best λ moves right, from 0.22 to 0.38: "
+                   "noisier, smaller data need more regularization."),
+    "cv": Preset("k-fold CV", {"cv": "true"},
+                 "5-fold cross-validation judges λ from the 25 training points alone (dashed, "
+                 "± 1 standard error shaded): its best λ, 0.15, lands near the validation "
+                 "set's 0.22. At small λ it is far too hopeful: 5 held-out points rarely fall "
+                 "where the wild polynomial blows up."),
+    "outliers": Preset("30 % outliers", {"out": "0.3"},
+                       "30 % of the points pushed up: the squared-loss line is dragged towards "
+                       "them, the absolute-loss line stays with the bulk and passes exactly "
+                       "through two points. Its residual histogram: a spike at exactly 0 and "
+                       "the outliers far out."),
+}
+
+kit.header("λ sweep & residuals",
+           "How do you choose λ? Sweep it: watch every weight along the way (L1 sets them to "
+           "**exactly 0** one by one, L2 only shrinks them), then watch the error on data the "
+           "model has not seen. Last, L1 and L2 as *losses*: what they do with outliers.")
+
+
+@st.fragment
+def sweep_page() -> None:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
+        st.subheader("Coefficient paths")
+        paths_left, paths_right = st.columns([1, 3], gap="medium")
+        with paths_left:
+            lam = controls.pick_number("λ, regularization strength", "lam",
+                                       sweep.LAMBDAS.tolist(), DEFAULTS["lam"],
+                                       help=f"{len(sweep.LAMBDAS)} values from 0.0001 to 1000, "
+                                            "24 a decade: the grid every curve is computed on.")
+            kit.prose(f"{sweep.N_PATHS} samples of {sweep.D_PATHS} correlated features "
+                      "(neighbours correlate at 0.6); y depends on x₁, x₂ and x₅ only.")
+            predict_box = st.container()
+        st.subheader("Choosing λ: bias and variance")
+        bv_left, bv_right = st.columns([1, 3], gap="medium")
+        with bv_left:
+            kind = controls.select("Penalty P", "penalty", KIND_NAMES, DEFAULTS["penalty"])
+            noise = controls.slider("Noise σ", "noise", 0.0, 2.0, DEFAULTS["noise"], 0.05,
+                                    help="y = f(x) + σ·ε: the part no model can predict.")
+            n = controls.slider("Training points n", "n", 10, sweep.N_MAX, DEFAULTS["n"], 5)
+            degree = controls.slider("Polynomial degree", "degree", 1, sweep.DEGREE_MAX,
+                                     DEFAULTS["degree"], 1,
+                                     help="Features P₁(x) … P_degree(x) (Legendre polynomials, "
+                                          "standardized): more degree, more capacity.")
+            cv = controls.toggle("k-fold cross-validation", "cv", DEFAULTS["cv"],
+                                 help="Estimate the validation error from the training points "
+                                      "alone: fit on k − 1 folds, test on the one left out.")
+            folds = controls.slider("k, folds", "folds", 2, sweep.FOLDS_MAX, DEFAULTS["folds"], 1,
+                                    disabled=not cv)
+        st.subheader("L1 and L2 as losses: residuals")
+        res_left, res_right = st.columns([1, 3], gap="medium")
+        with res_left:
+            share = controls.slider("Share of outliers", "out", 0.0, 0.5, DEFAULTS["out"], 0.05,
+                                    help="Points pushed up by 4 to 9: bad measurements.")
+        with predict_box:
+            show = kit.predict_reveal(PAGE, (lam, kind, noise, n, degree, cv, folds, share))
+
+    paths = sweep.paths()
+    i = paths.index(lam)
+    errors = sweep.bias_variance_cached(noise, n, degree, folds if cv else 0)
+    res = sweep.residuals(share)
+
+    with paths_right:
+        kit.chart(figures.paths_figure(paths, i, palette=PALETTE, names=PENALTY_NAMES,
+                                       mix=sweep.MIX, show_answer=show),
+                  "sweep_paths_chart", f"paths-lambda-{lam:g}")
+        kit.prose("Each line is one weight as λ grows (left to right). Solid: the three features "
+                  "y is made from; dotted: the five that do not matter. L1 drops them to "
+                  "**exactly 0** one by one (bottom row: how many are left); L2 shrinks all "
+                  "eight and zeros none.")
+        if max(float(r.max()) for r in paths.residual.values()) >= solve.TOL:
+            st.warning("The solver stopped before reaching its tolerance at some λ: the paths "
+                       "there may be slightly off.")
+        for line in paths_latex(paths, i):
+            st.latex(line)
+
+    with bv_right:
+        kit.chart(figures.bias_variance_figure(errors, kind, i, palette=PALETTE,
+                                               names=PENALTY_NAMES, show_answer=show),
+                  "sweep_bias_chart", f"bias-variance-{kind}-lambda-{lam:g}")
+        kit.prose(f"y = sin(3x) + 0.4·cos(7x) + σ·ε, fitted on n = {n} points with "
+                  f"{degree} polynomial features and scored on {sweep.N_VAL} fresh points "
+                  "(validation). Left: the model is free to chase the noise of its few "
+                  "training points; right: it is held so tight it misses the pattern.")
+        if n <= degree + 1:
+            st.info(f"n = {n} training points and {degree} features (plus the mean): least "
+                    "squares can pass through every training point, so at small λ the train "
+                    "error is near 0 and the validation error explodes.")
+        if not errors.converged:
+            st.warning(f"The solver stopped after {solve.MAX_ITER:,} iterations before reaching "
+                       f"its tolerance at some λ (largest residual {errors.residual:.1e}): the "
+                       "curves there may be slightly off.")
+        for line in errors_latex(errors, kind, i, show):
+            st.latex(line)
+        if show:
+            st.markdown(best_table(errors, kind))
+
+    with res_right:
+        kit.chart(figures.residuals_figure(res, palette=PALETTE, show_answer=show),
+                  "sweep_residuals_chart", f"residuals-outliers-{share:g}")
+        kit.prose("Squared loss (L2) pays the square of a residual, so its line leans towards "
+                  "the outliers to shrink the largest ones: its biggest residuals are smaller, "
+                  "but hardly any is small. Absolute loss (L1) pays in proportion: it leaves "
+                  "the outliers far out (larger residuals) and passes **exactly** through two "
+                  "points (a line has two parameters), whose residuals are exactly 0.")
+        if show:
+            for line in residuals_latex(res):
+                st.latex(line)
+
+    kit.share_link()
+    kit.show_code(sweep.coefficient_paths, sweep.absolute_loss_line, sweep.choose)
+
+
+# ---- text with today's numbers -------------------------------------------------------------
+
+def paths_latex(paths, i: int) -> list[str]:
+    """The objective at today's λ, and L1's λ_max with its numbers."""
+    lam = paths.lams[i]
+    top = paths.lam_max * sweep.N_PATHS / 2
+    return [rf"\hat w(\lambda) = \arg\min_w\ \tfrac1n\lVert Xw - y\rVert^2 + \lambda P(w),"
+            rf"\quad \lambda = {lam:g}",
+            rf"\lambda_{{\max}} = \tfrac2n\max_k |X_k^\top y| = \tfrac{{2}}{{{sweep.N_PATHS}}}"
+            rf"\times{top:.4g} = {paths.lam_max:.4g}"]
+
+
+def errors_latex(errors, kind: str, i: int, show: bool) -> list[str]:
+    """The errors at today's λ and, once revealed, the best λ (one formula a line)."""
+    lam = errors.lams[i]
+    first = rf"\lambda = {lam:g}:\quad \text{{train MSE}} = {errors.train[kind][i]:.4g}"
+    if not show:
+        return [first]
+    lines = [first + rf",\quad \text{{validation MSE}} = {errors.validation[kind][i]:.4g}"]
+    if errors.cv is not None:
+        lines.append(rf"\text{{{errors.folds}-fold CV MSE at }}\lambda = {lam:g}:\ "
+                     rf"{errors.cv[kind][i]:.4g}")
+    c = errors.choice(kind)
+    by = "CV" if errors.cv is not None else "validation"
+    lines.append(rf"\text{{best: }}\lambda^* = {errors.lams[c.best]:g},\quad \text{{{by} MSE}} = "
+                 rf"{errors.curve(kind)[0][c.best]:.4g};\quad \text{{appropriate: }} "
+                 rf"{errors.lams[c.lo]:g} \le \lambda \le {errors.lams[c.hi]:g}")
+    return lines
+
+
+def best_table(errors, kind: str) -> str:
+    """Each penalty at its own best λ: the primer's "L2 predicts better, L1 is sparser"."""
+    by = "CV" if errors.cv is not None else "validation"
+    rows = [f"| penalty | best λ (by {by}) | validation MSE there | non-zero weights there |",
+            "|---|---|---|---|"]
+    for k in sweep.KINDS:
+        c = errors.choice(k)
+        mark = " ◀" if k == kind else ""
+        rows.append(f"| {PENALTY_NAMES[k]}{mark} | {errors.lams[c.best]:g} | "
+                    f"{errors.validation[k][c.best]:.4g} | {int(errors.nonzeros[k][c.best])} "
+                    f"of {errors.degree} |")
+    return "\n".join(rows)
+
+
+def residuals_latex(res) -> list[str]:
+    """The two fitted lines with today's numbers: each has the smaller of its own sum."""
+    out = []
+    for name, line, own in (("squared", res.squared, "sq"), ("absolute", res.absolute, "abs")):
+        sq = rf"\textstyle\sum r^2 = {line.sum_sq:.4g}" + (r"\ (\text{least})" if own == "sq"
+                                                           else "")
+        ab = rf"\textstyle\sum |r| = {line.sum_abs:.4g}" + (r"\ (\text{least})" if own == "abs"
+                                                            else "")
+        out.append(rf"\text{{{name}: }}\hat y = {line.a:.4f} + {line.b:.4f}\,x,\ \ {sq},\ \ "
+                   rf"{ab},\ \ \#\{{r = 0\}} = {line.exact_zeros}")
+    return out
+
+
+sweep_page()
