@@ -23,7 +23,7 @@ pages = [
     st.Page("views/geometry.py", title="Geometry",
             icon="🔷", url_path="geometry"),
     st.Page("views/update_rules.py", title="Update rules",
-            icon="👣", url_path="update-rules"),
+            icon="👣", url_path="update_rules"),
     st.Page("views/weights.py", title="Weights",
             icon="📊", url_path="weights"),
     st.Page("views/sweep.py", title="λ sweep & residuals",

@@ -81,7 +81,7 @@ PAGES = [
              "λ, regularization strength"),
     PageView("views/landscape.py", "Landscape, 3D surface", "/?view=3D+surface",
              "λ, regularization strength", is_3d=True),
-    PageView("views/update_rules.py", "Update rules, one weight (2D)", "/update-rules",
+    PageView("views/update_rules.py", "Update rules, one weight (2D)", "/update_rules",
              "λ, regularization strength"),
     PageView("views/geometry.py", "Geometry, constrained view (t)", "/geometry",
              "t, budget (ball radius)", chart=0),

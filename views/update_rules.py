@@ -86,7 +86,7 @@ def update_rules() -> None:
     with right:
         fig = figures.one_weight_figure(scene, palette=PALETTE, names=NAMES,
                                         k=k_shown, show_answer=show)
-        kit.chart(fig, "update_chart", f"update-rules-lambda-{lam:g}-alpha-{alpha:g}")
+        kit.chart(fig, "update_chart", f"update_rules-lambda-{lam:g}-alpha-{alpha:g}")
         kit.prose(f"The shaded band is ±αλ = ±{scene.band:.4g}: one step of L1's constant pull. "
                   f"The data's pull is α·|∂J/∂w| = α·a|w − c|"
                   + (f" (at w = 0 it is {alpha * scene.a * abs(c):.4g})." if data else
@@ -133,7 +133,7 @@ def update_rules() -> None:
                   "ones zig-zag across it.")
         kit.chart(figures.two_weight_figure(scene.plane, lam, palette=PALETTE, names=NAMES,
                                             show_answer=show),
-                  "two_weight_chart", f"update-rules-two-weights-{problem}-lambda-{lam:g}")
+                  "two_weight_chart", f"update_rules-two-weights-{problem}-lambda-{lam:g}")
         plane_diverged = {r: p.diverged_at for r, p in scene.plane.runs.items()
                           if p.diverged_at >= 0}
         if plane_diverged:

@@ -20,7 +20,7 @@ def update_page(page, app_server):
     wait_for_app(page, charts=1)
 
     def open_(query: str = ""):
-        page.goto(app_server + "/update-rules" + query)
+        page.goto(app_server + "/update_rules" + query)
         wait_for_app(page, charts=3)
         assert page.get_by_text("Page not found").count() == 0
         return page
