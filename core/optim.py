@@ -74,11 +74,16 @@ def descend(problem: Problem, kind: str, lam, alpha, w0, *, steps: int,
     Returns:
       ``Descent(path (steps + 1, d), diverged_at)``.
     """
+    w0, lam, alpha, mix = _as_arrays(rule, w0, lam, alpha, mix)
+    return _descend(problem, kind, rule, steps, lam, alpha, mix, w0)
+
+
+def _as_arrays(rule: str, w0, *numbers):
+    """Check the rule; make w0 an array and the numbers arrays of its dtype (never static)."""
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; expected one of {RULES}")
     w0 = jnp.asarray(w0)
-    lam, alpha, mix = (jnp.asarray(a, w0.dtype) for a in (lam, alpha, mix))
-    return _descend(problem, kind, rule, steps, lam, alpha, mix, w0)
+    return (w0, *(jnp.asarray(a, w0.dtype) for a in numbers))
 
 
 @functools.partial(jax.jit, static_argnums=(1, 2, 3))
@@ -102,10 +107,7 @@ def descend_family(problem: Problem, kind: str, lams, alpha, w0, *, steps: int,
                    rule: str = "proximal", mix=0.5) -> Descent:
     """``descend`` for every λ in ``lams`` at once (``vmap``): path (L, steps + 1, d),
     diverged_at (L,)."""
-    if rule not in RULES:
-        raise ValueError(f"unknown rule {rule!r}; expected one of {RULES}")
-    w0 = jnp.asarray(w0)
-    lams, alpha, mix = (jnp.asarray(a, w0.dtype) for a in (lams, alpha, mix))
+    w0, lams, alpha, mix = _as_arrays(rule, w0, lams, alpha, mix)
     return _descend_family(problem, kind, rule, steps, lams, alpha, mix, w0)
 
 

@@ -237,3 +237,12 @@ def click_figure_slider(page: Page, fraction: float, index: int = 0) -> None:
     box = rail.bounding_box()
     assert box is not None, "the chart has no slider inside it"
     page.mouse.click(box["x"] + fraction * box["width"], box["y"] + box["height"] / 2)
+
+
+def open_page(page: Page, url: str, *, charts: int) -> Page:
+    """Open a page by its link (a deep link works as a fresh server's first request: see
+    test_deep_link.py) and wait until `charts` charts are drawn."""
+    page.goto(url)
+    wait_for_app(page, charts=charts)
+    assert page.get_by_text("Page not found").count() == 0
+    return page

@@ -6,7 +6,14 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 
-from .helpers import expect_rerun, plotly_data, plotly_layout, slider_by_label, wait_for_app
+from .helpers import (
+    expect_rerun,
+    open_page,
+    plotly_data,
+    plotly_layout,
+    slider_by_label,
+    wait_for_app,
+)
 
 LAMBDA = "λ, regularization strength"
 CELLS = "Cell size, degrees"
@@ -16,18 +23,8 @@ L1 = "L1 minimizer: cells with a non-zero weight"
 
 @pytest.fixture
 def crosses_page(page, app_server):
-    """The page opened from a link. The home page is loaded first: Streamlit 1.67 answers a
-    deep link into a fresh server's first session without app.py's pages."""
-    page.goto(app_server + "/")
-    wait_for_app(page, charts=1)
-
-    def open_(query: str = ""):
-        page.goto(app_server + "/crosses" + query)
-        wait_for_app(page, charts=4)
-        assert page.get_by_text("Page not found").count() == 0
-        return page
-
-    return open_
+    """The page opened from a link with a query string."""
+    return lambda query="": open_page(page, app_server + "/crosses" + query, charts=4)
 
 
 def query(page) -> dict:

@@ -8,10 +8,10 @@ from .helpers import (
     click_figure_slider,
     expect_rerun,
     no_rerun,
+    open_page,
     plotly_data,
     plotly_layout,
     slider_by_label,
-    wait_for_app,
 )
 
 BUDGET = "t, budget (ball radius)"
@@ -19,10 +19,7 @@ N = "N, random problems"
 
 
 def open_geometry(page, app_server, query: str = "") -> None:
-    page.goto(app_server + "/")
-    wait_for_app(page, charts=1)
-    page.goto(app_server + "/geometry" + query)
-    wait_for_app(page, charts=3)
+    open_page(page, app_server + "/geometry" + query, charts=3)
     assert page.get_by_text("Geometry: diamond vs circle", exact=True).is_visible()
 
 

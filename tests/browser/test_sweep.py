@@ -6,7 +6,13 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 
-from .helpers import expect_rerun, plotly_data, plotly_layout, slider_by_label, wait_for_app
+from .helpers import (
+    expect_rerun,
+    open_page,
+    plotly_data,
+    plotly_layout,
+    slider_by_label,
+)
 
 LAMBDA = "λ, regularization strength"
 NOISE = "Noise σ"
@@ -14,18 +20,8 @@ NOISE = "Noise σ"
 
 @pytest.fixture
 def sweep_page(page, app_server):
-    """The page opened from a link, after the home page (a fresh server answers a deep link
-    into its first session with "Page not found": streamlit/streamlit#9624)."""
-    page.goto(app_server + "/")
-    wait_for_app(page, charts=1)
-
-    def open_(query: str = ""):
-        page.goto(app_server + "/sweep" + query)
-        wait_for_app(page, charts=3)
-        assert page.get_by_text("Page not found").count() == 0
-        return page
-
-    return open_
+    """The page opened from a link with a query string."""
+    return lambda query="": open_page(page, app_server + "/sweep" + query, charts=3)
 
 
 def trace(data, name):

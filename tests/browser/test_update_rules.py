@@ -5,7 +5,13 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 
-from .helpers import expect_rerun, plotly_data, plotly_layout, slider_by_label, wait_for_app
+from .helpers import (
+    expect_rerun,
+    open_page,
+    plotly_data,
+    plotly_layout,
+    slider_by_label,
+)
 
 LAMBDA = "λ, regularization strength"
 STEP_K = "Step k shown in the formulas"
@@ -13,19 +19,8 @@ STEP_K = "Step k shown in the formulas"
 
 @pytest.fixture
 def update_page(page, app_server):
-    """The page opened from a link. The home page is loaded first: Streamlit 1.67 answers a
-    deep link into a fresh server's first session with a "Page not found" dialog, because
-    the pages are only known after the first run of app.py (streamlit/streamlit#9624)."""
-    page.goto(app_server + "/")
-    wait_for_app(page, charts=1)
-
-    def open_(query: str = ""):
-        page.goto(app_server + "/update_rules" + query)
-        wait_for_app(page, charts=3)
-        assert page.get_by_text("Page not found").count() == 0
-        return page
-
-    return open_
+    """The page opened from a link with a query string."""
+    return lambda query="": open_page(page, app_server + "/update_rules" + query, charts=3)
 
 
 def trace(data, name):

@@ -10,10 +10,10 @@ from .helpers import (
     click_figure_slider,
     expect_rerun,
     no_rerun,
+    open_page,
     plotly_data,
     plotly_layout,
     slider_by_label,
-    wait_for_app,
 )
 
 LAMBDA = "λ, regularization strength"
@@ -23,19 +23,8 @@ HIST, CURVES, FEATURES = range(3)  # the page's charts, in order
 
 @pytest.fixture
 def weights_page(page, app_server):
-    """The page opened from a link. The home page is loaded first: Streamlit 1.67 answers a
-    deep link into a fresh server's first session with a "Page not found" dialog
-    (streamlit/streamlit#9624)."""
-    page.goto(app_server + "/")
-    wait_for_app(page, charts=1)
-
-    def open_(query: str = ""):
-        page.goto(app_server + "/weights" + query)
-        wait_for_app(page, charts=3)
-        assert page.get_by_text("Page not found").count() == 0
-        return page
-
-    return open_
+    """The page opened from a link with a query string."""
+    return lambda query="": open_page(page, app_server + "/weights" + query, charts=3)
 
 
 def trace(data, prefix):
