@@ -16,6 +16,7 @@ Performance section.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import sys
@@ -47,12 +48,15 @@ def machine() -> str:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    """--quick, --skip-core, --skip-browser, --out."""
+    """--quick, --skip-core, --skip-browser, --pages, --out."""
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="few repeats: a smoke run, not numbers")
     p.add_argument("--skip-core", action="store_true", help="no core vs NumPy timings")
     p.add_argument("--skip-browser", action="store_true",
                    help="no browser latency, cold start or memory")
+    p.add_argument("--pages", default=None, metavar="TEXT",
+                   help="only the page views whose name holds TEXT (e.g. Landscape), no cold "
+                        "start: for working on one page; the table is not written")
     p.add_argument("--out", type=Path, default=None,
                    help="where to write the Markdown table (default: bench/results.md, "
                         "but nowhere for --quick, whose numbers are not for the README)")
@@ -77,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parts = [("core", core_bench.run)] if not args.skip_core else []
     if not args.skip_browser:
         from bench import browser_bench  # playwright is a dev requirement
-        parts.append(("browser", browser_bench.run))
+        parts.append(("browser", functools.partial(browser_bench.run, only=args.pages)))
     for name, run in parts:
         try:
             rows += run(quick=args.quick, log=log)
@@ -94,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
               "otherwise; medians of repeats, compile and warm-up excluded.")
     table = markdown(rows, header=header)
     print("\n" + table)
-    out = args.out or (None if args.quick else HERE / "results.md")
+    out = args.out or (None if args.quick or args.pages else HERE / "results.md")
     if out is not None:
         out.write_text(table)
         log(f"written to {out}")

@@ -9,6 +9,7 @@ and a slider inside the figure: scrubbing needs no server round trip and a rotat
 
 from __future__ import annotations
 
+import base64
 import csv
 import dataclasses
 import io
@@ -143,14 +144,16 @@ def zero_annotations(w, color: str) -> list[dict]:
              "bgcolor": "rgba(255,255,255,0.85)"}]
 
 
-def _square_axes(fig: go.Figure, view, **where) -> None:
+def _square_axes(fig: go.Figure, view, *, col: int = 1) -> None:
+    """Panel ``col``'s axes (of a one-row figure) over ``view``, one unit of w₁ as long as one
+    of w₂. Set through the layout by name: ``update_xaxes(col=...)`` is ~10× slower."""
     a, b, c, d = view
-    fig.update_xaxes(range=[a, b], title_text="w₁", zeroline=True, zerolinecolor="#444",
-                     zerolinewidth=1, constrain="domain", **where)
-    col = where.get("col", 1)
-    fig.update_yaxes(range=[c, d], title_text="w₂", zeroline=True, zerolinecolor="#444",
-                     zerolinewidth=1, scaleanchor="x" if col == 1 else f"x{col}",
-                     scaleratio=1, constrain="domain", **where)
+    n = "" if col == 1 else str(col)
+    common = {"zeroline": True, "zerolinecolor": "#444", "zerolinewidth": 1,
+              "constrain": "domain"}
+    fig.update_layout({f"xaxis{n}": {"range": [a, b], "title": {"text": "w₁"}, **common},
+                       f"yaxis{n}": {"range": [c, d], "title": {"text": "w₂"},
+                                     "scaleanchor": f"x{n}", "scaleratio": 1, **common}})
 
 
 # ---- λ inside the figure -----------------------------------------------------------------
@@ -171,11 +174,12 @@ def lambda_label(lam: float) -> str:
 
 
 def frame_spec(lam: float, data: list[dict], traces: list[int], layout: dict) -> dict:
-    """A Plotly frame as a plain dict (validated once, when it is attached to the figure)."""
+    """A Plotly frame as a plain dict (sent as it is: see ``FramedFigure``)."""
     return {"name": lambda_label(lam), "data": data, "traces": traces, "layout": layout}
 
 
-def add_lambda_slider(fig: go.Figure, lams, index: int, frames: list[dict]) -> go.Figure:
+def add_lambda_slider(fig: FramedFigure, lams, index: int, frames: list[dict]
+                      ) -> FramedFigure:
     """Attach one frame per λ and a slider inside the figure that shows them, no server needed.
 
     ``frames[i]`` is the frame of ``lams[i]`` (see ``frame_spec``); the slider starts at
@@ -185,14 +189,60 @@ def add_lambda_slider(fig: go.Figure, lams, index: int, frames: list[dict]) -> g
                             prefix="scrub λ = ")
 
 
-def add_frame_slider(fig: go.Figure, labels, index: int, frames: list, *, prefix: str
-                     ) -> go.Figure:
+class FramedFigure(go.Figure):
+    """A ``go.Figure`` whose animation frames stay the plain dicts this module builds.
+
+    ``fig.frames = [...]`` makes Plotly validate every array of every frame, and ``to_dict``
+    deep-copies and base64-encodes them again: for the Landscape page's 24 frames of an
+    81 × 81 contour that was most of a rerun (``make bench``). These frames come from this
+    module's builders (finite float32 arrays and known trace keys), so they skip validation
+    and are encoded once, in ``to_dict``, which is what Streamlit and ``to_html`` call.
+    Build a scrubbable figure as ``FramedFigure(...)`` (or ``make_subplots(...,
+    figure=FramedFigure())``) and attach frames with ``add_frame_slider``.
+    """
+
+    _frame_specs: tuple = ()
+
+    @property
+    def frame_specs(self) -> tuple[dict, ...]:
+        """The frames as built: dicts holding NumPy arrays (read them in tests)."""
+        return self._frame_specs
+
+    def to_dict(self) -> dict:
+        out = super().to_dict()
+        if self._frame_specs:
+            out["frames"] = _typed_arrays(list(self._frame_specs))
+        return out
+
+
+def _typed_arrays(v):
+    """A copy of ``v`` with every NumPy array as a Plotly typed array (base64 and its dtype),
+    as ``go.Figure.to_dict`` writes them (without its per-array dataframe checks)."""
+    if isinstance(v, dict):
+        return {k: _typed_arrays(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_typed_arrays(x) for x in v]
+    if isinstance(v, np.ndarray) and v.size and v.dtype.kind in "fiu":
+        if v.dtype.itemsize == 8 and v.dtype.kind != "f":  # plotly.js has no 64-bit integers
+            v = v.astype(np.int32)
+        v = np.ascontiguousarray(v)
+        spec = {"dtype": v.dtype.str[1:], "bdata": base64.b64encode(v).decode("ascii")}
+        if v.ndim > 1:
+            spec["shape"] = ", ".join(map(str, v.shape))
+        return spec
+    return v
+
+
+def add_frame_slider(fig: FramedFigure, labels, index: int, frames: list[dict], *, prefix: str
+                     ) -> FramedFigure:
     """Attach ``frames`` and a slider inside the figure that shows them (one step per frame,
     labelled ``labels[i]``, the current one after ``prefix``), starting at ``index``.
 
     Any scrubbed quantity (λ, an epoch) works the same way: see ``add_lambda_slider``.
     """
-    fig.frames = frames
+    if not isinstance(fig, FramedFigure):
+        raise TypeError("build a scrubbable figure as FramedFigure (see its docstring)")
+    fig._frame_specs = tuple(frames)
     anim = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
             "transition": {"duration": 0}}
     fig.update_layout(sliders=[{
@@ -257,7 +307,8 @@ def landscape_figure(scene, *, palette: dict, names: dict, w0, show_answer: bool
         ids = [_CONTOUR, _BALL, _PATH, *range(_MIN_NONE, _MIN_NONE + len(mins))]
         return frame_spec(scene.lams[i], data, ids[: len(data)], layout(i))
 
-    fig = go.Figure(traces(i0) + [start_trace(w0)] + (minimizers(i0) if show_answer else []))
+    fig = FramedFigure(traces(i0) + [start_trace(w0)]
+                       + (minimizers(i0) if show_answer else []))
     fig.update_layout(**layout(i0))
     frames = [frame(i) for i in range(len(scene.lams))]
     add_lambda_slider(fig, scene.lams, i0, frames)
@@ -300,7 +351,7 @@ def surface_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
                          "z": finite(run.costs.total)})
         return frame_spec(scene.lams[i], data, list(range(len(data))), layout(i))
 
-    fig = go.Figure(traces(i0))
+    fig = FramedFigure(traces(i0))
     fig.update_layout(**layout(i0))
     add_lambda_slider(fig, scene.lams, i0, [frame(i) for i in range(len(scene.lams))])
     a, b, c, d = scene.problem.view
@@ -320,7 +371,7 @@ def side_by_side_figure(scene, *, palette: dict, names: dict, show_answer: bool 
                         horizontal_spacing=0.08)
     for col, kind in ((1, "l1"), (2, "l2")):
         fig.add_trace(contour_trace(scene.w1, scene.w2, scene.total(kind)), row=1, col=col)
-        _square_axes(fig, scene.problem.view, row=1, col=col)
+        _square_axes(fig, scene.problem.view, col=col)
         if not show_answer:
             continue
         m = scene.minimizer(kind)
@@ -556,7 +607,7 @@ def two_weight_figure(plane, lam: float, *, palette: dict, names: dict,
                         horizontal_spacing=0.08)
     for col, kind in ((1, "l1"), (2, "l2")):
         fig.add_trace(contour_trace(plane.w1, plane.w2, plane.total(kind, lam)), row=1, col=col)
-        _square_axes(fig, plane.problem.view, row=1, col=col)
+        _square_axes(fig, plane.problem.view, col=col)
         if show_answer:
             for rid, run in plane.runs.items():
                 if run.kind != kind:
@@ -631,7 +682,7 @@ def constrained_figure(scene, *, palette: dict, names: dict, show_answer: bool =
                           row=1, col=col)
             for note in zero_annotations(a.w, palette[kind]):
                 fig.add_annotation(note, row=1, col=col)
-        _square_axes(fig, scene.problem.view, row=1, col=col)
+        _square_axes(fig, scene.problem.view, col=col)
     _one_legend_entry_per_name(fig)
     for tr in fig.data:   # the subplot titles name the balls
         if tr.name and " ball, t = " in tr.name:
@@ -656,6 +707,7 @@ def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
     """
     i0, kinds = scene.index, ("l1", "l2")
     fig = make_subplots(1, 2, column_widths=[0.6, 0.4], horizontal_spacing=0.1,
+                        figure=FramedFigure(),
                         subplot_titles=["w*(λ) and the ball of radius t(λ) through it",
                                         "each λ is a budget: t(λ) = ‖w*(λ)‖"])
     titles = [a.to_plotly_json() for a in fig.layout.annotations]
@@ -682,7 +734,7 @@ def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
             d = scene.duality[k]
             bx, by = _ball_xy(d.balls[i])
             con, pen = finite(d.w_con[i]).tolist(), finite(d.w_pen[i]).tolist()
-            out += [{"x": bx, "y": by},   # single points as lists: much quicker to validate
+            out += [{"x": bx, "y": by},
                     {"x": con[:1], "y": con[1:]},
                     {"x": pen[:1], "y": pen[1:],
                      "hovertemplate": _minimizer_text(star_name(k), d.w_pen[i])},
@@ -716,14 +768,12 @@ def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
                                      hovertemplate="λ = %{x:g}<br>t = %{y:.4f}<extra>"
                                                    + n + "</extra>"), row=1, col=2)
         ids = list(range(first, len(fig.data)))
-        frames = [go.Frame(name=lambda_label(lam), data=moving(i), traces=ids, layout=layout(i))
-                  for i, lam in enumerate(scene.lams)]
+        frames = [frame_spec(lam, moving(i), ids, layout(i)) for i, lam in enumerate(scene.lams)]
     else:
-        frames = [go.Frame(name=lambda_label(lam), layout=layout(i))
-                  for i, lam in enumerate(scene.lams)]
+        frames = [frame_spec(lam, [], [], layout(i)) for i, lam in enumerate(scene.lams)]
     fig.update_layout(**layout(i0))
     add_lambda_slider(fig, scene.lams, i0, frames)
-    _square_axes(fig, scene.problem.view, row=1, col=1)
+    _square_axes(fig, scene.problem.view)
     top = max(float(np.max(scene.duality[k].curve_t)) for k in kinds)
     fig.update_xaxes(title_text="λ", range=[-0.1, float(scene.curve_lams[-1]) + 0.1], row=1, col=2)
     fig.update_yaxes(title_text="t(λ)", range=[-0.05, 1.1 * top + 0.05], row=1, col=2)
@@ -827,8 +877,8 @@ def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
                                   f"{scene.n_weights:,} weights a run"},
                 "annotations": [zeros] + beyond}
 
-    fig = go.Figure([histogram_trace(h.edges, h.counts[last, j], palette[r], name=names[r])
-                     for r, j in zip(runs, cols, strict=True)])
+    fig = FramedFigure([histogram_trace(h.edges, h.counts[last, j], palette[r], name=names[r])
+                        for r, j in zip(runs, cols, strict=True)])
     frames = [frame_spec(e, [{"type": "scatter", "y": _steps(h.counts[i, j])} for j in cols],
                          list(range(len(cols))), layout(i))
               for i, e in enumerate(epochs)]

@@ -35,16 +35,16 @@ def test_fmt_weight_says_exact_zero_and_never_minus_zero():
 
 def test_landscape_frames_hold_every_lambda_of_the_family(scene):
     fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(-2.5, 2.5))
-    assert len(fig.frames) == len(scene.lams)
+    assert len(fig.frame_specs) == len(scene.lams)
     steps = fig.layout.sliders[0].steps
     assert [s.label for s in steps] == [f"{lam:g}" for lam in scene.lams]
     assert fig.layout.sliders[0].active == scene.index
     for i in (0, 5, len(scene.lams) - 1):
-        z = np.asarray(fig.frames[i].data[0].z, np.float64)
+        z = np.asarray(fig.frame_specs[i]["data"][0]["z"], np.float64)
         np.testing.assert_allclose(z, numpy_total(scene, scene.lams[i]), rtol=2e-5, atol=2e-5)
     # The figure's own data is the frame of the page's λ.
     np.testing.assert_array_equal(np.asarray(fig.data[0].z),
-                                  np.asarray(fig.frames[scene.index].data[0].z))
+                                  np.asarray(fig.frame_specs[scene.index]["data"][0]["z"]))
 
 
 def test_landscape_figure_marks_the_exact_zero(scene):
@@ -58,13 +58,37 @@ def test_predict_mode_draws_no_answer(scene):
     fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(0, 0),
                                    show_answer=False)
     assert [t.name for t in fig.data] == ["J + λ·P", "start"]
-    assert all(len(f.data) == 1 for f in fig.frames)
+    assert all(len(f["data"]) == 1 for f in fig.frame_specs)
 
 
 def test_surface_figure_has_frames_and_keeps_the_camera(scene):
     fig = figures.surface_figure(scene, palette=PALETTE, names=PENALTY_NAMES)
-    assert fig.data[0].type == "surface" and len(fig.frames) == len(scene.lams)
+    assert fig.data[0].type == "surface" and len(fig.frame_specs) == len(scene.lams)
     assert fig.layout.uirevision == "surface"
+
+
+def test_framed_figure_sends_the_frames_plotly_would_send(scene):
+    """FramedFigure skips Plotly's validation of its frames, not their meaning: its dict must
+    equal the one go.Figure makes from the same frames (validated, then base64-encoded), but
+    for one thing: an empty annotation list is kept, so scrubbing to a λ with no exact zero
+    clears the previous frame's "w₂ = 0 exactly" (Plotly's validation drops the empty list)."""
+    fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(-2.5, 2.5))
+    mine = fig.to_dict()
+    plotly_made = go.Figure(mine["data"], mine["layout"], frames=list(fig.frame_specs)).to_dict()
+    cleared = [f for f in mine["frames"] if f["layout"]["annotations"] == []]
+    assert cleared and any(f["layout"]["annotations"] for f in mine["frames"])
+    for f in cleared:
+        del f["layout"]["annotations"]
+    assert mine == plotly_made
+    assert mine["frames"][3]["data"][0]["z"]["dtype"] == "f4"  # base64 float32
+    # to_dict encodes copies: the frames it holds keep their NumPy arrays
+    assert isinstance(fig.frame_specs[3]["data"][0]["z"], np.ndarray)
+
+
+def test_a_scrubbable_figure_must_be_a_framed_figure():
+    with pytest.raises(TypeError):
+        figures.add_frame_slider(go.Figure(), ["a"], 0, [figures.frame_spec(0, [], [], {})],
+                                 prefix="")
 
 
 def test_csv_writes_every_point_and_every_grid_node():

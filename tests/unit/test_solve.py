@@ -175,3 +175,39 @@ def test_minimize_does_not_depend_on_problem_dtype():
     a = np.asarray(solve.minimize(p32, "l1", 0.4))
     b = np.asarray(solve.minimize(p64, "l1", 0.4))
     np.testing.assert_allclose(a, b, atol=1e-9)
+
+
+# ---- a regularization path -----------------------------------------------------------------
+
+@pytest.mark.parametrize("kind,mix", [("l1", 1.0), ("elastic_net", 0.6), ("l2", 0.5)])
+def test_path_satisfies_kkt_at_every_lambda(kind, mix):
+    """The warm-started, QR-compressed path meets the KKT conditions of J itself (not of the
+    compressed problem) at each of 60 λ, down from λ_max where every weight is exactly 0."""
+    X, y = random_least_squares(7, n=80, d=6)
+    l1_share = {"l1": 1.0, "elastic_net": mix, "l2": 0.0}[kind]
+    # w = 0 is optimal iff λ·(share of L1) ≥ ‖∇J(0)‖_∞ (L2 alone never zeroes a weight)
+    lam_max = 2.0 / len(y) * np.max(np.abs(X.T @ y)) / max(l1_share, 0.5)
+    lams = np.logspace(np.log10(lam_max * 1.001), np.log10(lam_max * 1e-3), 60)
+    sol = solve.solve_path(problems.least_squares(X, y), kind, lams, mix=mix)
+    W = np.asarray(sol.w)
+    assert W.shape == (60, 6) and float(np.max(sol.residual)) < solve.TOL
+    if kind != "l2":
+        assert np.all(W[0] == 0.0)
+    for lam, w in zip(lams, W, strict=True):
+        assert_l1_kkt(X, y, w, lam, mix=l1_share)
+
+
+def test_path_equals_one_solve_per_lambda_in_any_order():
+    X, y = random_least_squares(3, n=40, d=5)
+    p = problems.least_squares(X, y)
+    lams = np.array([0.3, 0.01, 1.0, 0.1])  # not sorted: only slower, never different
+    W = np.asarray(solve.minimize_path(p, "l1", lams))
+    for lam, w in zip(lams, W, strict=True):
+        np.testing.assert_allclose(w, np.asarray(solve.minimize(p, "l1", lam)), atol=2e-6)
+        assert np.array_equal(w == 0, np.asarray(solve.minimize(p, "l1", lam)) == 0)
+
+
+def test_path_refuses_a_non_convex_penalty():
+    X, y = random_least_squares(0)
+    with pytest.raises(ValueError):
+        solve.minimize_path(problems.least_squares(X, y), "l0", [0.1])
