@@ -40,7 +40,7 @@ from typing import NamedTuple
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from bench.report import Row, at_most, median, percentile
+from bench.report import Row, at_least, at_most, median, percentile
 from tests.browser.helpers import free_port, log_tail, slider_by_label, wait_for_app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -104,6 +104,40 @@ PAGES = [
              "Noise σ", chart=1),
 ]
 FLOOR_VIEW = PageView("bench/floor_app.py", "floor", "/", "x")
+
+
+class ScrubView(NamedTuple):
+    """A figure with a slider inside it (Plotly frames): name, url, index of the chart."""
+
+    name: str
+    url: str
+    chart: int = 0
+
+
+# Scrubbing plays frames the figure already holds: no server, so no floor to compare with;
+# the target is a rate (TARGET_FPS).
+SCRUBS = [
+    ScrubView("Landscape, contours (λ)", "/"),
+    ScrubView("Landscape, 3D surface (λ)", "/?view=3D+surface"),
+    ScrubView("Geometry, penalized ↔ constrained (λ)", "/geometry", chart=1),
+    ScrubView("Weights, histograms (epoch)", "/weights"),
+]
+TARGET_FPS = 30
+
+# Every frame of the figure's own slider, there and back, as the slider plays it (its own
+# animate arguments), each awaited until Plotly has drawn it and the browser has painted.
+_SCRUB_JS = """async (idx) => {
+  const gd = document.querySelectorAll('.js-plotly-plot')[idx];
+  const steps = gd.layout.sliders[0].steps;
+  const names = steps.map((s) => s.args[0][0]);
+  const anim = steps[0].args[1];
+  const order = names.concat(names.slice().reverse());
+  const painted = () => new Promise((r) => requestAnimationFrame(() => r()));
+  await Plotly.animate(gd, [order[0]], anim); await painted();
+  const t0 = performance.now();
+  for (const name of order) { await Plotly.animate(gd, [name], anim); await painted(); }
+  return [order.length, performance.now() - t0];
+}"""
 
 
 def registered_pages(app_py: Path = APP) -> list[str]:
@@ -414,6 +448,28 @@ def latency_and_memory(browser: Browser, views: list[PageView], *,
     return moves, memory
 
 
+def scrub_rates(browser: Browser, workdir: Path, *, repeats: int) -> list[Row]:
+    """Frames a second while every frame of each ``SCRUBS`` figure is played (median of
+    ``repeats`` passes, each there and back over all frames)."""
+    rows = []
+    with streamlit(APP, workdir / "app-scrub.log") as app:
+        for view in SCRUBS:
+            page = browser.new_context(viewport=VIEWPORT).new_page()
+            page.goto(app.url + view.url)
+            wait_for_app(page, charts=view.chart + 1)
+            runs = [page.evaluate(_SCRUB_JS, view.chart) for _ in range(repeats)]
+            page.context.close()
+            fps = median([n / (t / 1e3) for n, t in runs])
+            n = runs[0][0]
+            rows.append(Row("scrub in the figure", view.name,
+                            f"{fps:.0f} frames/s ({n // 2} frames there and back, median of "
+                            f"{repeats})", fps / TARGET_FPS, f"≥ {TARGET_FPS} frames/s",
+                            at_least(fps / TARGET_FPS, 1.0),
+                            f"ratio = rate ÷ {TARGET_FPS} frames/s; each frame awaited until "
+                            "Plotly drew it and the browser painted"))
+    return rows
+
+
 def cold_start(browser: Browser, script: Path, view: PageView, log_path: Path):
     """Seconds from server process start to (health OK, first chart drawn)."""
     with streamlit(script, log_path) as server:
@@ -452,6 +508,11 @@ def run(*, quick: bool = False, log: Callable[[str], None] = print, only: str | 
                 + ", ".join(f"{p} {n} rounds (+{w} warm-up)" for p, w, n in phases) + " …")
             moves, memory = latency_and_memory(browser, views, phases=phases,
                                                workdir=workdir, log=log)
+            if only is None:
+                log("browser: scrubbing inside the figures …")
+                scrubs = scrub_rates(browser, workdir, repeats=1 if quick else 3)
+            else:
+                scrubs = []
             cache_note = jax_cache_note()
             if only is not None:
                 cold_repeats = 0
@@ -510,6 +571,7 @@ def run(*, quick: bool = False, log: Callable[[str], None] = print, only: str | 
         f"app {memory['app']:.0f} MiB / floor {memory['floor']:.0f} MiB",
         memory["app"] / memory["floor"], "(no target)", None,
         f"app server served {len(views)} sessions"))
+    rows += scrubs
     log(f"browser: server logs in {workdir}")
     return rows
 
