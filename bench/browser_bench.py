@@ -404,11 +404,13 @@ def next_key(page: Page, view: PageView, pattern: str, r: int, left: dict[str, b
     move shows a value not shown just before."""
     if pattern == "alternate":
         return "ArrowRight" if r % 2 == 0 else "ArrowLeft"
-    thumb = slider_by_label(page, view.slider)
-    now = thumb.get_attribute("aria-valuenow")
-    if now == thumb.get_attribute("aria-valuemax"):
+    # Streamlit 1.67's slider thumb is an <input type="range">: value, min and max (there is
+    # no aria-valuenow, and None == None would read as "at the end" for ever).
+    now, lo, hi = slider_by_label(page, view.slider).evaluate(
+        "(e) => [e.value, e.min, e.max].map(Number)")
+    if now >= hi:
         left[view.name] = True
-    elif now == thumb.get_attribute("aria-valuemin"):
+    elif now <= lo:
         left[view.name] = False
     return "ArrowLeft" if left.get(view.name, False) else "ArrowRight"
 
