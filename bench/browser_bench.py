@@ -29,11 +29,8 @@ import math
 import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -42,7 +39,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.report import Row, at_least, at_most, median, percentile
-from tests.browser.helpers import free_port, log_tail, slider_by_label, wait_for_app
+from tests.browser.helpers import slider_by_label, streamlit_process, wait_for_app
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
@@ -165,42 +162,12 @@ class Server(NamedTuple):
 
 @contextlib.contextmanager
 def streamlit(script: Path, log: Path, *, ready_timeout: float = 120.0) -> Iterator[Server]:
-    """``streamlit run script`` from the repo root on a free port, until the ``with`` ends.
-
-    Ready when ``/_stcore/health`` answers 200. Same flags as the browser tests.
-    """
-    port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(script),
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--server.headless", "true", "--server.fileWatcherType", "none",
-           "--browser.gatherUsageStats", "false"]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    env.setdefault("JAX_PLATFORMS", "cpu")
-    url = f"http://127.0.0.1:{port}"
-    with open(log, "wb") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + ready_timeout
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"{script.name}: streamlit exited "
-                                       f"({proc.returncode}):\n{log_tail(log, 40)}")
-                with contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError):
-                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"{script.name}: not healthy after {ready_timeout:.0f} s")
-                time.sleep(0.05)
-            yield Server(url, proc, log, started)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
+    """``streamlit run script`` from the repo root on a free port, until the ``with`` ends:
+    the browser tests' server (same flags; ready when ``/_stcore/health`` answers 200)."""
+    started = time.perf_counter()
+    with streamlit_process(script, log_path=log, cwd=REPO,
+                           ready_timeout=ready_timeout) as (url, proc):
+        yield Server(url, proc, log, started)
 
 
 def peak_rss_mb(pid: int) -> float:
