@@ -15,6 +15,7 @@ def test_a_deep_link_is_the_first_request_of_a_fresh_server(page, tmp_path):
         page.goto(url + "/geometry?presenter=true")
         wait_for_app(page, charts=1)
         assert page.get_by_text("Presenter mode").count() == 1  # app.py's sidebar ran
+        assert page.get_by_text("Page not found").count() == 0
         assert page.get_by_role("heading", name="Geometry: diamond vs circle").count() == 1
         nav = [a.inner_text() for a in page.get_by_test_id("stSidebarNavLink").all()]
         assert any("Landscape" in a for a in nav) and any("Sparse crosses" in a for a in nav)
