@@ -74,6 +74,9 @@ run: $(RUN_STAMP) $(WARM_STAMP)
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
 # Browser tests drive the system Chromium (never a Playwright-downloaded one).
+# Chromium for the browser tests, and a colour emoji font so that screenshots show the
+# navigation's emoji icons as a student's browser does (without it: empty boxes).
+EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then \
 	  echo "chromium: $(CHROMIUM) present"; \
@@ -83,6 +86,12 @@ chromium:
 	else \
 	  echo "warning: $(CHROMIUM) missing and not root: browser tests will skip" \
 	       "(or fail under CI=true). Install it with: sudo apt-get install chromium" >&2; \
+	fi
+	@if [ ! -f "$(EMOJI_FONT)" ] && [ "$$(id -u)" = 0 ]; then \
+	  echo "chromium: installing fonts-noto-color-emoji with apt-get"; \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+	      fonts-noto-color-emoji; } || echo "warning: no emoji font: screenshots show" \
+	      "empty boxes for the navigation icons" >&2; \
 	fi
 
 # pytest exits 5 when it collects no test: report that loudly, but do not fail.
