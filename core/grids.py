@@ -65,6 +65,7 @@ def family(grid: Grid, lams) -> jax.Array:
     return _family(grid.J, grid.P, jnp.asarray(lams, grid.J.dtype))
 
 
+@jax.jit
 def local_minima(Z) -> jax.Array:
     """Boolean mask of strict local minima of a 2D array among its 8 neighbours (interior only)."""
     Z = jnp.asarray(Z)

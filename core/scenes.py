@@ -122,8 +122,14 @@ def _path_costs(problem, kind, mix, paths):
 
 
 @functools.partial(jax.jit, static_argnames=("kind",))
-def _balls(kind, levels, mix):
-    return jax.vmap(lambda lv: penalties.ball_boundary(kind, lv, mix=mix))(levels)
+def _balls(kind, w, mix):
+    """P(w) of each minimizer (float64, like ``w``) and the ball P(v) = P(w) through it
+    (float32, for drawing), in one compiled call."""
+    levels = penalties.value(kind, w, mix=mix)
+    mix32 = mix.astype(jnp.float32)
+    balls = jax.vmap(lambda lv: penalties.ball_boundary(kind, lv, mix=mix32))(
+        levels.astype(jnp.float32))
+    return levels, balls
 
 
 # Paths are always computed this long and then cut to the steps asked for, so moving the
@@ -140,8 +146,7 @@ def kind_family(problem, kind, lams, *, alpha, w0, steps, rule, mix) -> KindFami
     cut = slice(0, steps + 1)
     diverged_at = np.where(np.asarray(d.diverged_at) > steps, -1, np.asarray(d.diverged_at))
     w = solve.minimize_family(problem, kind, lams, mix=mix, w0=w0)
-    levels = penalties.value(kind, w, mix=mix)
-    balls = _balls(kind, levels.astype(jnp.float32), jnp.float32(mix))
+    levels, balls = _balls(kind, w, jnp.float64(mix))
     return KindFamily(np.asarray(d.path)[:, cut], diverged_at, np.asarray(J)[:, cut],
                       np.asarray(P)[:, cut], np.asarray(w, np.float64), np.asarray(levels),
                       np.asarray(balls, np.float32))

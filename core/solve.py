@@ -117,9 +117,7 @@ def solve_family(problem: Problem, kind: str, lams, *, mix=0.5, w0=None) -> Solu
     lams64, mix64 = jnp.asarray(lams, jnp.float64), jnp.float64(mix)
     if p64.kind == "least_squares" and kind in ("none", "l2"):
         lams64 = lams64 if kind == "l2" else jnp.zeros_like(lams64)
-        w = _ridge_family(p64, lams64)
-        res = jax.vmap(lambda lam, w: _residual(p64, kind, lam, mix64, w, 0.1))(lams64, w)
-        return Solution(w + 0.0, res, jnp.zeros(lams64.shape, int))
+        return _ridge_solutions(p64, kind, lams64, mix64)
     d = p64.X.shape[1]
     w0 = jnp.zeros(d) if w0 is None else jnp.asarray(w0, jnp.float64)
     convex = p64.kind != "sine" and kind in penalties.CONVEX
@@ -177,6 +175,16 @@ def _ridge_family(problem: Problem, lams):
     # lax.map, not vmap: a batched LAPACK solve can block XLA's CPU thread pool when two
     # run at once on a 2-core machine (seen with jaxlib 0.10.2); one solve at a time cannot.
     return lax.map(lambda lam: _ridge_closed_form(problem, lam), lams)
+
+
+@functools.partial(jax.jit, static_argnames=("kind",))
+def _ridge_solutions(problem: Problem, kind: str, lams, mix) -> Solution:
+    # One compiled call with the residual check: computed eagerly, its dozen small operations
+    # were a dozen programs to trace and load at a server's first page.
+    w = _ridge_family(problem, lams)
+    res = jax.vmap(lambda lam, w: _residual(problem, kind, lam, mix, w, 0.1))(lams, w)
+    # An exact zero is +0 (inside jit ``w + 0.0`` is simplified away, so say it plainly).
+    return Solution(jnp.where(w == 0, jnp.zeros_like(w), w), res, jnp.zeros(lams.shape, int))
 
 
 @functools.partial(jax.jit, static_argnames=("kind", "accelerate"))
