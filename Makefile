@@ -73,9 +73,9 @@ docker:
 run: $(RUN_STAMP) $(WARM_STAMP)
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
-# Browser tests drive the system Chromium (never a Playwright-downloaded one).
-# Chromium for the browser tests, and a colour emoji font so that screenshots show the
-# navigation's emoji icons as a student's browser does (without it: empty boxes).
+# Browser tests drive the system Chromium (never a Playwright-downloaded one), with a colour
+# emoji font so that screenshots show the navigation's emoji icons as a student's browser
+# does (without it: empty boxes).
 EMOJI_FONT := /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf
 chromium:
 	@if [ -x "$(CHROMIUM)" ]; then \
