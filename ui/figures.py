@@ -23,6 +23,11 @@ SURFACE_SCALE = [[0.0, "#ffffff"], [1.0, "#b4b4b4"]]
 # Contour levels: plotly.js draws a filled contour in time roughly proportional to its
 # levels (the L1|L2 pair took 120 ms at 24 levels, 100 ms at 16: bench notes in the README).
 LEVELS = 16
+# Margins: each figure asks for the margins plotly.js's automargin settles on at its default
+# view (tick labels, axis titles, legend, slider). Smaller ones, and plotly.js draws the figure,
+# finds its margins pushed and draws it all again: half the browser's time on a slider move
+# (the L1|L2 pair: ~185 → ~55 ms). automargin stays on, so a longer label still fits, at the
+# price of that second draw. tests/browser/test_draw_once.py checks every page.
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,9 +55,13 @@ def apply_style(fig: go.Figure, style: Style) -> go.Figure:
         # a bar's marker has no size: getattr with a default, not marker.size
         if marker is not None and isinstance(getattr(marker, "size", None), (int, float)):
             marker.size = marker.size * style.marker_scale
-    top = fig.layout.margin.t
-    fig.update_layout(font_size=style.font_size,
-                      margin_t=None if top is None else top * style.font_size / CLASSROOM.font_size)
+    # Margins hold text (ticks, titles, legends): they grow with the font, so plotly.js
+    # still draws the figure once (see ``margins``' note where the figures set them).
+    scale = style.font_size / CLASSROOM.font_size
+    m = fig.layout.margin
+    fig.update_layout(font_size=style.font_size, margin={
+        side: None if getattr(m, side) is None else round(getattr(m, side) * scale)
+        for side in "lrtb"})
     return fig
 
 
@@ -315,7 +324,7 @@ def landscape_figure(scene, *, palette: dict, names: dict, w0, show_answer: bool
     frames = [frame(i) for i in range(len(scene.lams))]
     add_lambda_slider(fig, scene.lams, i0, frames)
     _square_axes(fig, scene.problem.view)
-    fig.update_layout(height=620, margin={"l": 10, "r": 10, "t": 90, "b": 10},
+    fig.update_layout(height=620, margin={"l": 10, "r": 10, "t": 90, "b": 140},
                       legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
                       title_y=0.99, uirevision="landscape")
     return fig
@@ -357,7 +366,7 @@ def surface_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
     fig.update_layout(**layout(i0))
     add_lambda_slider(fig, scene.lams, i0, [frame(i) for i in range(len(scene.lams))])
     a, b, c, d = scene.problem.view
-    fig.update_layout(height=620, margin={"l": 0, "r": 0, "t": 40, "b": 0},
+    fig.update_layout(height=620, margin={"l": 0, "r": 0, "t": 40, "b": 130},
                       scene={"xaxis": {"title": {"text": "w₁"}, "range": [a, b]},
                              "yaxis": {"title": {"text": "w₂"}, "range": [c, d]},
                              "zaxis": {"title": {"text": "J + λ·P"}},
@@ -389,7 +398,7 @@ def side_by_side_figure(scene, *, palette: dict, names: dict, show_answer: bool 
                       row=1, col=col)
         for note in zero_annotations(m.w, palette[kind]):
             fig.add_annotation(note, row=1, col=col)
-    fig.update_layout(height=460, showlegend=False, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    fig.update_layout(height=460, showlegend=False, margin={"l": 76, "r": 10, "t": 40, "b": 66})
     return fig
 
 
@@ -403,7 +412,7 @@ def path_costs_figure(costs, *, color: str, name: str) -> go.Figure:
                              line={"color": color, "width": 2, "dash": "dot"}))
     fig.add_trace(go.Scatter(x=k, y=finite(costs.total), name="J + λ·P",
                              line={"color": color, "width": 3}))
-    fig.update_layout(height=340, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(height=340, margin={"l": 36, "r": 24, "t": 40, "b": 94},
                       title={"text": "Along the path"}, xaxis_title="step k",
                       legend={"orientation": "h", "y": -0.25})
     return fig
@@ -536,7 +545,7 @@ def one_weight_figure(scene, *, palette: dict, names: dict, k: int | None = None
                       "xanchor": "left", "yanchor": "top", "font": {"color": "#b00020"},
                       "text": f"runs beyond ±{lim:.3g} are off the chart (diverging)"})
     return go.Figure(data, {
-        "height": 540, "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "height": 540, "margin": {"l": 72, "r": 216, "t": 40, "b": 68},
         "title": {"text": f"One weight, step by step: λ = {scene.lam:g}, α = {scene.alpha:g}"},
         "legend": {"x": 1.02, "y": 1, "yanchor": "top"},
         "xaxis": {"title": {"text": "step k"}}, "yaxis": yaxis,
@@ -598,7 +607,7 @@ def zeno_figure(zeno: dict, *, color: str, two_alpha_lambda: float,
             shapes += s
             notes += a
     return go.Figure(data, {
-        **layout, "height": 400, "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
+        **layout, "height": 400, "margin": {"l": 80, "r": 10, "t": 70, "b": 68},
         "title": {"text": f"L2 alone (no data loss), 2αλ = {two_alpha_lambda:.4g}: "
                           "when is w exactly 0?"},
         "showlegend": False, "shapes": shapes, "annotations": notes, "uirevision": "zeno"})
@@ -630,7 +639,7 @@ def two_weight_figure(plane, lam: float, *, palette: dict, names: dict,
     for t in fig.data:  # one legend entry per name across the two panels
         t.showlegend = bool(t.name) and t.name not in seen and t.type != "contour"
         seen.add(t.name)
-    fig.update_layout(height=500, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(height=500, margin={"l": 64, "r": 10, "t": 40, "b": 140},
                       legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
                       uirevision="two-weights")
     return fig
@@ -692,7 +701,7 @@ def constrained_figure(scene, *, palette: dict, names: dict, show_answer: bool =
     for tr in fig.data:   # the subplot titles name the balls
         if tr.name and " ball, t = " in tr.name:
             tr.showlegend = False
-    fig.update_layout(height=560, margin={"l": 10, "r": 10, "t": 80, "b": 10},
+    fig.update_layout(height=560, margin={"l": 76, "r": 10, "t": 80, "b": 112},
                       title={"text": f"argmin J(w) subject to ‖w‖ ≤ t, t = {t:g}", "y": 0.98},
                       legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
                       uirevision="constrained")
@@ -783,7 +792,7 @@ def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
     fig.update_xaxes(title_text="λ", range=[-0.1, float(scene.curve_lams[-1]) + 0.1], row=1, col=2)
     fig.update_yaxes(title_text="t(λ)", range=[-0.05, 1.1 * top + 0.05], row=1, col=2)
     _one_legend_entry_per_name(fig)
-    fig.update_layout(height=660, margin={"l": 10, "r": 10, "t": 70, "b": 110},
+    fig.update_layout(height=660, margin={"l": 54, "r": 10, "t": 70, "b": 226},
                       title_y=0.98,
                       legend={"orientation": "h", "x": 0, "y": -0.4, "yanchor": "top"},
                       uirevision="duality")
@@ -827,7 +836,7 @@ def angle_histogram_figure(mc, *, palette: dict, names: dict, show_answer: bool 
     text = (f"{mc.n:,} random problems: an exact zero in {100 * mc.share_l1:.1f} % of L1 answers, "
             f"{100 * mc.share_l2:.1f} % of L2 answers" if show_answer
             else f"{mc.n:,} random problems: how many answers have an exact zero?")
-    fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 90, "b": 10}, bargap=0,
+    fig.update_layout(height=420, margin={"l": 76, "r": 26, "t": 90, "b": 108}, bargap=0,
                       title={"text": text, "y": 0.99},
                       legend={"orientation": "h", "x": 0, "y": -0.3}, uirevision="how-often")
     return fig
@@ -892,7 +901,7 @@ def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
     top = float(max(1, h.counts[:, cols].max()))
     fig.update_layout(
         **layout(last), height=540, uirevision="weights",
-        margin={"l": 10, "r": 10, "t": 80, "b": 10},
+        margin={"l": 76, "r": 10, "t": 80, "b": 154},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         xaxis={"title": {"text": "weight value w"}, "range": [float(h.edges[0]),
                                                               float(h.edges[-1])],
@@ -954,7 +963,7 @@ def training_curves_figure(training, *, palette: dict, names: dict, show_answer:
                          legend=False))
     return go.Figure(data, {
         **layout, "annotations": notes, "height": 380,
-        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "margin": {"l": 40, "r": 10, "t": 40, "b": 96},
         "legend": {"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},
         "uirevision": "curves"})
 
@@ -993,7 +1002,7 @@ def feature_weights_figure(scene, *, palette: dict, names: dict, show_answer: bo
               "x1": float(j) + 1.5, "y0": 0, "y1": 1, "fillcolor": "rgba(0,0,0,0.10)",
               "line": {"width": 0}, "layer": "below"} for j in np.flatnonzero(scene.informative)]
     return go.Figure(data, {
-        "height": 380, "margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "shapes": bands,
+        "height": 380, "margin": {"l": 78, "r": 20, "t": 40, "b": 92}, "shapes": bands,
         "title": {"text": f"Each feature's weight after training: the {scene.k} grey bands are "
                           "the informative features; a dash on 0 is exactly 0"},
         "xaxis": {"title": {"text": "feature"}, "range": [0.5, scene.d + 0.5]},
@@ -1134,7 +1143,7 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
         title = f"λ = {lam:g}: non-zero weights {counts} (of {d})"
     else:
         title = f"λ = {lam:g}: which weights reach exactly 0, and when?"
-    fig.update_layout(axes, height=560, margin={"l": 10, "r": 10, "t": 90, "b": 10},
+    fig.update_layout(axes, height=560, margin={"l": 72, "r": 18, "t": 90, "b": 80},
                       title={"text": title, "y": 0.98},
                       legend={"orientation": "h", "x": 0, "y": 1.06, "yanchor": "bottom"},
                       shapes=shapes, annotations=list(fig.layout.annotations) + notes,
@@ -1247,7 +1256,7 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
             t.hovertemplate = (t.hovertemplate or "").replace("<extra>", " (top of the chart "
                                                               "is cut)<extra>", 1)
     fig.update_layout(
-        height=480, margin={"l": 10, "r": 10, "t": 80, "b": 10}, title={"text": title,
+        height=480, margin={"l": 76, "r": 20, "t": 80, "b": 144}, title={"text": title,
                                                                        "y": 0.98},
         xaxis={**_log_lambda_axis(lams), "title": {"text": "λ (log scale)"}},
         yaxis={"type": "log", "title": {"text": "mean squared error (log scale)"},
@@ -1336,7 +1345,7 @@ def residuals_figure(res, *, palette: dict, show_answer: bool = True) -> go.Figu
     share = f"{100 * res.share:.0f} % outliers"
     title = (f"{share}: the absolute-loss line passes through {ab.exact_zeros} points exactly"
              if show_answer else f"{share}: where will each line go?")
-    fig.update_layout(height=500, margin={"l": 10, "r": 10, "t": 80, "b": 10}, barmode="overlay",
+    fig.update_layout(height=500, margin={"l": 70, "r": 10, "t": 80, "b": 124}, barmode="overlay",
                       title={"text": title, "y": 0.98},
                       legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
                       uirevision="residuals")
@@ -1453,7 +1462,7 @@ def crosses_map_figure(scene, *, palette: dict, names: dict, show_answer: bool =
         layout["annotations"].append(_panel_title(title, 0.5, domain[1]))
         layout["shapes"] += _cell_edges(scene.size, x=x, y=y)
     fig = go.Figure(data, layout)
-    fig.update_layout(height=800, margin={"l": 10, "r": 10, "t": 70, "b": 10},
+    fig.update_layout(height=800, margin={"l": 50, "r": 10, "t": 70, "b": 20},
                       title={"text": crosses_title(scene), "y": 0.99}, showlegend=False,
                       plot_bgcolor="#ffffff", uirevision="crosses")
     return fig
@@ -1473,7 +1482,7 @@ def crosses_data_figure(scene) -> go.Figure:
                                            "%{marker.color:.2f}<extra></extra>"))
     edges = (f"the lines are the edges of the {scene.size}° cells" if scene.size >= 5 else
              f"{scene.size}° cells are too small to draw their edges")
-    fig.update_layout(height=430, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+    fig.update_layout(height=430, margin={"l": 28, "r": 86, "t": 50, "b": 66},
                       title={"text": f"{len(lat):,} of the {scene.n_train:,} training points, "
                                      f"coloured by price; {edges}", "y": 0.98},
                       legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"},
@@ -1502,7 +1511,7 @@ def bytes_figure(scene, *, palette: dict, names: dict, minute_cells: int,
                            hovertemplate="%{customdata}: %{text}<extra></extra>"))
     top = float(shown.max())
     fig.update_layout(
-        height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10}, showlegend=False,
+        height=300, margin={"l": 246, "r": 10, "t": 40, "b": 68}, showlegend=False,
         title={"text": f"Bytes at inference, λ = {scene.lam:g}" + ("" if show_answer else
                                                                   ": and sparse?"), "y": 0.97},
         xaxis={"type": "log", "range": [0, np.log10(top) + 1.0], "title": {"text": "bytes"},
@@ -1556,7 +1565,7 @@ def crosses_sweep_figure(scene, *, palette: dict, names: dict, show_answer: bool
         "yaxis": {"rangemode": "tozero", "anchor": "x"}, "yaxis2": {"anchor": "x2"},
         "annotations": [_panel_title("non-zero weights", 0.225, 1.0),
                         _panel_title("test error J = mean squared error", 0.775, 1.0)],
-        "height": 380, "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
+        "height": 380, "margin": {"l": 48, "r": 10, "t": 70, "b": 90},
         "title": {"text": f"Across λ at {scene.size}° cells; the big dots are "
                           f"λ = {scene.lam:g}", "y": 0.98},
         "legend": {"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},

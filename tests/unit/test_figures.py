@@ -114,12 +114,16 @@ def test_standalone_html_embeds_plotly_and_needs_no_network(scene):
 def test_presenter_style_doubles_lines_and_scales_markers(scene):
     fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(0, 0))
     before = [(t.line.width if getattr(t, "line", None) else None) for t in fig.data]
+    margins = {side: getattr(fig.layout.margin, side) for side in "lrtb"}
     figures.apply_style(fig, figures.PRESENTER)
     after = [(t.line.width if getattr(t, "line", None) else None) for t in fig.data]
     for a, b in zip(before, after, strict=True):
         if a:
             assert b == pytest.approx(2 * a)
     assert fig.layout.font.size == figures.PRESENTER.font_size
+    # text 20/13 as big needs margins 20/13 as wide (else plotly.js widens them and redraws)
+    for side, m in margins.items():
+        assert getattr(fig.layout.margin, side) == round(m * 20 / 13)
 
 
 def test_non_finite_values_never_reach_a_chart():
