@@ -187,7 +187,10 @@ def chart(fig: go.Figure, key: str, filename: str) -> None:
 def share_link() -> None:
     """The link to this exact view, in a box with a copy button."""
     base = st.context.url or ""
-    params = st.query_params.to_dict()
+    # only what a control took: a fragment may draw this box before ``controls_block`` has
+    # dropped the link's unknown keys from the address bar
+    seen = st.session_state.get(controls.SEEN_KEY)
+    params = {k: v for k, v in st.query_params.to_dict().items() if seen is None or k in seen}
     link = f"{base}?{urlencode(params)}" if params else base
     st.caption("Share this view (every control is in the link):")
     st.code(link, language=None)

@@ -73,32 +73,9 @@ def geometry_page() -> None:
                                        DEFAULTS["lam"], container=st.columns([2, 3])[0])
         with reveal:
             show = kit.predict_reveal(PAGE, (c1, c2, elong, rot, t, lam))
-        often = st.container()
-        with often:
-            st.subheader("How often does each ball give an exact zero?")
-            kit.prose("Many random problems: centres c at random angles, level sets of one "
-                      "elongation tilted at random. Each is solved in the L1 ball and in the L2 "
-                      "ball with a **matched budget**: each ball shrinks the answer to the same "
-                      "share of its own norm, t = share·‖c‖.")
-            cols = st.columns(5, gap="medium")
-            n = controls.slider("N, random problems", "mc_n", 100, geometry.N_MAX,
-                                DEFAULTS["mc_n"], 100, container=cols[0])
-            share = controls.slider("Budget share t / ‖c‖", "mc_share", 0.1, 0.9,
-                                    DEFAULTS["mc_share"], 0.05, container=cols[1],
-                                    help="t = share·‖c‖₁ for L1 and share·‖c‖₂ for L2: both "
-                                         "constraints bind, equally hard.")
-            mc_elong = controls.slider("Elongation of the family", "mc_elong", 1.0, 5.0,
-                                       DEFAULTS["mc_elong"], 0.5, container=cols[2])
-            mc_rot = controls.slider("Random tilt up to ± (°)", "mc_rot", 0, 90,
-                                     DEFAULTS["mc_rot"], 5, container=cols[3],
-                                     help="0: every long axis along w₁; 90: any direction.")
-            seed = controls.slider("Seed", "mc_seed", 0, 99, DEFAULTS["mc_seed"], 1,
-                                   container=cols[4],
-                                   help="Same seed, same problems: the numbers reproduce.")
+        how_often()
 
     scene = geometry.scene((c1, c2), elong, rot, t, lam)
-    mc = geometry.monte_carlo(n, seed=seed, elongation=mc_elong, max_rotation=mc_rot,
-                              share=share)
     l1, l2 = scene.constrained["l1"], scene.constrained["l2"]
 
     with constrained_box:
@@ -137,24 +114,51 @@ def geometry_page() -> None:
                        f"answer at λ, over the {len(scene.lams)} λ of the slider: {gap:.1e} "
                        "(the solvers' tolerance).")
 
-    with often:
-        show_mc = kit.predict_reveal(f"{PAGE}_mc", (n, seed, mc_elong, mc_rot, share))
-        if show_mc:
-            a, b = st.columns(2)
-            a.metric("L1 answers with an exact 0", f"{100 * mc.share_l1:.1f} %",
-                     help=f"{int(round(mc.share_l1 * mc.n)):,} of {mc.n:,} problems")
-            b.metric("L2 answers with an exact 0", f"{100 * mc.share_l2:.1f} %",
-                     help=f"{int(round(mc.share_l2 * mc.n)):,} of {mc.n:,} problems")
-        kit.chart(figures.angle_histogram_figure(mc, palette=PALETTE, names=PENALTY_NAMES,
-                                                 show_answer=show_mc),
-                  "often_chart", f"how-often-n-{n}-seed-{seed}")
-        kit.prose("The angle of an answer from the w₁ axis is 0° when w₂ = 0 and 90° when "
-                  "w₁ = 0. The unconstrained minimizers (outline) spread evenly; L1's answers "
-                  "pile up on the two axes, L2's do not.")
-
-    kit.share_link()
     kit.show_code(geometry.project_l1_ball, geometry._project_l1, geometry._project_l2,
                   geometry._pg)
+
+
+@st.fragment
+def how_often() -> None:
+    """How often each ball gives an exact zero, over many random problems: a fragment of its
+    own, so its sliders rerun this section only (the figures above stay as they are)."""
+    st.subheader("How often does each ball give an exact zero?")
+    kit.prose("Many random problems: centres c at random angles, level sets of one "
+              "elongation tilted at random. Each is solved in the L1 ball and in the L2 "
+              "ball with a **matched budget**: each ball shrinks the answer to the same "
+              "share of its own norm, t = share·‖c‖.")
+    cols = st.columns(5, gap="medium")
+    n = controls.slider("N, random problems", "mc_n", 100, geometry.N_MAX,
+                        DEFAULTS["mc_n"], 100, container=cols[0])
+    share = controls.slider("Budget share t / ‖c‖", "mc_share", 0.1, 0.9,
+                            DEFAULTS["mc_share"], 0.05, container=cols[1],
+                            help="t = share·‖c‖₁ for L1 and share·‖c‖₂ for L2: both "
+                                 "constraints bind, equally hard.")
+    mc_elong = controls.slider("Elongation of the family", "mc_elong", 1.0, 5.0,
+                               DEFAULTS["mc_elong"], 0.5, container=cols[2])
+    mc_rot = controls.slider("Random tilt up to ± (°)", "mc_rot", 0, 90,
+                             DEFAULTS["mc_rot"], 5, container=cols[3],
+                             help="0: every long axis along w₁; 90: any direction.")
+    seed = controls.slider("Seed", "mc_seed", 0, 99, DEFAULTS["mc_seed"], 1,
+                           container=cols[4],
+                           help="Same seed, same problems: the numbers reproduce.")
+    mc = geometry.monte_carlo(n, seed=seed, elongation=mc_elong, max_rotation=mc_rot,
+                              share=share)
+    show_mc = kit.predict_reveal(f"{PAGE}_mc", (n, seed, mc_elong, mc_rot, share))
+    if show_mc:
+        a, b = st.columns(2)
+        a.metric("L1 answers with an exact 0", f"{100 * mc.share_l1:.1f} %",
+                 help=f"{int(round(mc.share_l1 * mc.n)):,} of {mc.n:,} problems")
+        b.metric("L2 answers with an exact 0", f"{100 * mc.share_l2:.1f} %",
+                 help=f"{int(round(mc.share_l2 * mc.n)):,} of {mc.n:,} problems")
+    kit.chart(figures.angle_histogram_figure(mc, palette=PALETTE, names=PENALTY_NAMES,
+                                             show_answer=show_mc),
+              "often_chart", f"how-often-n-{n}-seed-{seed}")
+    kit.prose("The angle of an answer from the w₁ axis is 0° when w₂ = 0 and 90° when "
+              "w₁ = 0. The unconstrained minimizers (outline) spread evenly; L1's answers "
+              "pile up on the two axes, L2's do not.")
+    # here, not at the page's end: this section's own reruns must update the link too
+    kit.share_link()
 
 
 def constrained_latex(scene) -> str:

@@ -53,6 +53,9 @@ def test_n_moves_by_keyboard_and_the_histogram_follows(page, app_server):
     assert sum(bars["y"]) == 1100
     # L1's answers pile up on the axes: the two end bins hold far more than a middle one
     assert bars["y"][0] + bars["y"][-1] > 10 * bars["y"][len(bars["y"]) // 2]
+    # N reruns only its own section (a fragment); the share link, drawn there, follows it
+    link = page.locator('[data-testid="stCode"]').filter(has_text="geometry").inner_text()
+    assert "mc_n=1100" in link
 
 
 def test_scrubbing_lambda_inside_the_duality_figure_needs_no_rerun(page, app_server):
