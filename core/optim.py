@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from core import penalties
@@ -79,11 +80,15 @@ def descend(problem: Problem, kind: str, lam, alpha, w0, *, steps: int,
 
 
 def _as_arrays(rule: str, w0, *numbers):
-    """Check the rule; make w0 an array and the numbers arrays of its dtype (never static)."""
+    """Check the rule; make w0 an array and the numbers arrays of its dtype (never static).
+
+    The numbers become NumPy arrays: the compiled call takes them as they are, while a
+    ``jnp.asarray`` each cost more than a 1000-step scan (three paths: 1.6 → 0.7 ms).
+    """
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; expected one of {RULES}")
     w0 = jnp.asarray(w0)
-    return (w0, *(jnp.asarray(a, w0.dtype) for a in numbers))
+    return (w0, *(np.asarray(a, w0.dtype) for a in numbers))
 
 
 @functools.partial(jax.jit, static_argnums=(1, 2, 3))
