@@ -103,6 +103,26 @@ def update_rules() -> None:
                           "step with αλ, so it stays at 0 as long as the data's pull at 0, "
                           "a|c|, is at most λ.")
 
+    # Sent right after the top chart, before the formulas (above it on the page) and the Zeno
+    # chart (below): the browser draws the top chart alone while the server builds this one.
+    # Charts that arrive together are drawn in one go, and the top chart waits for the rest.
+    with plane_box:
+        kit.prose("The same four rules on the Landscape page's problems, from its start "
+                  f"({updates.PLANE_START[0]:g}, {updates.PLANE_START[1]:g}), with the same "
+                  "α, λ and steps: the L1 rules over J + λ(|w₁| + |w₂|), L2 over "
+                  "J + λ(w₁² + w₂²). Proximal and clip paths can sit on an axis; subgradient "
+                  "ones zig-zag across it.")
+        kit.chart(figures.two_weight_figure(scene.plane, lam, palette=PALETTE, names=NAMES,
+                                            show_answer=show),
+                  "two_weight_chart", f"update_rules-two-weights-{problem}-lambda-{lam:g}")
+        plane_diverged = {r: p.diverged_at for r, p in scene.plane.runs.items()
+                          if p.diverged_at >= 0}
+        if plane_diverged:
+            st.warning("On two weights, " + "; ".join(
+                f"the {NAMES[r]} path diverged at step {at}" for r, at in plane_diverged.items())
+                + f": α = {alpha:g} is too large for this problem's curvature. The paths stop "
+                "at their last finite point. Try a smaller α.")
+
     with below:
         if k != k_shown:
             st.caption(f"k = {k} is past the last update of this run; showing k = {k_shown}.")
@@ -124,23 +144,6 @@ def update_rules() -> None:
               "zeno_chart", f"zeno-lambda-{lam:g}-alpha-{alpha:g}")
     if show:
         st.markdown("\n".join(f"- {zeno_sentence(z, w0)}" for z in scene.zeno.values()))
-
-    with plane_box:
-        kit.prose("The same four rules on the Landscape page's problems, from its start "
-                  f"({updates.PLANE_START[0]:g}, {updates.PLANE_START[1]:g}), with the same "
-                  "α, λ and steps: the L1 rules over J + λ(|w₁| + |w₂|), L2 over "
-                  "J + λ(w₁² + w₂²). Proximal and clip paths can sit on an axis; subgradient "
-                  "ones zig-zag across it.")
-        kit.chart(figures.two_weight_figure(scene.plane, lam, palette=PALETTE, names=NAMES,
-                                            show_answer=show),
-                  "two_weight_chart", f"update_rules-two-weights-{problem}-lambda-{lam:g}")
-        plane_diverged = {r: p.diverged_at for r, p in scene.plane.runs.items()
-                          if p.diverged_at >= 0}
-        if plane_diverged:
-            st.warning("On two weights, " + "; ".join(
-                f"the {NAMES[r]} path diverged at step {at}" for r, at in plane_diverged.items())
-                + f": α = {alpha:g} is too large for this problem's curvature. The paths stop "
-                "at their last finite point. Try a smaller α.")
 
     kit.share_link()
     kit.show_code(optim.step, updates.zeno)
