@@ -332,6 +332,17 @@ def move(page: Page, view: PageView, key: str) -> Move:
                 st["idle"] - k, st["after"])
 
 
+def every_chart_drawn(page: Page) -> None:
+    """Wait until every chart of the page is drawn, so a chart's index is its place on the
+    page: a page may send a lower chart first (a fragment, or a chart sent early so that the
+    top one is drawn alone), and for a moment the drawn ones are not the first ones."""
+    page.wait_for_function(
+        "() => { const boxes = document.querySelectorAll('[data-testid=\"stPlotlyChart\"]');"
+        " const drawn = [...document.querySelectorAll('.js-plotly-plot')]"
+        ".filter((g) => g._fullLayout);"
+        " return boxes.length > 0 && drawn.length === boxes.length; }", timeout=30_000)
+
+
 def open_view(browser: Browser, base_url: str, view: PageView) -> Page:
     """A fresh context and page on the view, instrumented, with its chart drawn."""
     ctx = browser.new_context(viewport=VIEWPORT)
@@ -339,6 +350,7 @@ def open_view(browser: Browser, base_url: str, view: PageView) -> Page:
     page = ctx.new_page()
     page.goto(base_url + view.url)
     wait_for_app(page, charts=view.chart + 1)
+    every_chart_drawn(page)
     try:
         page.wait_for_function(
             "([i, want]) => !!document.querySelectorAll('.js-plotly-plot')[i]?._fullLayout"
@@ -441,6 +453,7 @@ def scrub_rates(browser: Browser, workdir: Path, *, repeats: int) -> list[Row]:
             page = browser.new_context(viewport=VIEWPORT).new_page()
             page.goto(app.url + view.url)
             wait_for_app(page, charts=view.chart + 1)
+            every_chart_drawn(page)
             runs = [page.evaluate(_SCRUB_JS, view.chart) for _ in range(repeats)]
             page.context.close()
             fps = median([n / (t / 1e3) for n, t in runs])
