@@ -3,6 +3,7 @@
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
+from playwright.sync_api import expect
 
 from .helpers import (
     click_figure_slider,
@@ -12,6 +13,7 @@ from .helpers import (
     plotly_data,
     plotly_layout,
     slider_by_label,
+    wait_for_app,
 )
 
 BUDGET = "t, budget (ball radius)"
@@ -45,17 +47,22 @@ def test_page_draws_and_t_moves_by_keyboard(page, app_server):
 def test_n_moves_by_keyboard_and_the_histogram_follows(page, app_server):
     open_geometry(page, app_server)
     assert "1,000 random problems" in plotly_layout(page, 2)["title"]["text"]
-    with expect_rerun(page):
-        slider_by_label(page, N).press("ArrowRight")
+    slider_by_label(page, N).press("ArrowRight")
+    # N reruns only its own section (a fragment): quick enough that the app's script state
+    # can go running → notRunning in one React commit, so wait for the chart itself
+    page.wait_for_function("""() => {
+      const t = document.querySelectorAll('.js-plotly-plot')[2]?.layout?.title;
+      return ((typeof t === 'string' ? t : t?.text) || '').includes('1,100 random problems');
+    }""")
+    wait_for_app(page, charts=3)
     assert parse_qs(urlsplit(page.url).query)["mc_n"] == ["1100"]
-    assert "1,100 random problems" in plotly_layout(page, 2)["title"]["text"]
     bars = next(t for t in plotly_data(page, 2) if t.get("name") == "answers, L1 ball")
     assert sum(bars["y"]) == 1100
     # L1's answers pile up on the axes: the two end bins hold far more than a middle one
     assert bars["y"][0] + bars["y"][-1] > 10 * bars["y"][len(bars["y"]) // 2]
-    # N reruns only its own section (a fragment); the share link, drawn there, follows it
-    link = page.locator('[data-testid="stCode"]').filter(has_text="geometry").inner_text()
-    assert "mc_n=1100" in link
+    # the share link is drawn in that section, so it follows N too
+    expect(page.locator('[data-testid="stCode"]').filter(has_text="geometry")).to_contain_text(
+        "mc_n=1100")
 
 
 def test_scrubbing_lambda_inside_the_duality_figure_needs_no_rerun(page, app_server):
