@@ -39,7 +39,12 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench.report import Row, at_least, at_most, median, percentile
-from tests.browser.helpers import slider_by_label, streamlit_process, wait_for_app
+from tests.browser.helpers import (
+    every_chart_drawn,
+    slider_by_label,
+    streamlit_process,
+    wait_for_app,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
@@ -330,17 +335,6 @@ def move(page: Page, view: PageView, key: str) -> Move:
     fig_t, fig_bytes = wire["figure"] or (None, None)
     return Move(st["chart"] - k, rel(wire["sent"]), rel(fig_t), fig_bytes, st["paint"] - k,
                 st["idle"] - k, st["after"])
-
-
-def every_chart_drawn(page: Page) -> None:
-    """Wait until every chart of the page is drawn, so a chart's index is its place on the
-    page: a page may send a lower chart first (a fragment, or a chart sent early so that the
-    top one is drawn alone), and for a moment the drawn ones are not the first ones."""
-    page.wait_for_function(
-        "() => { const boxes = document.querySelectorAll('[data-testid=\"stPlotlyChart\"]');"
-        " const drawn = [...document.querySelectorAll('.js-plotly-plot')]"
-        ".filter((g) => g._fullLayout);"
-        " return boxes.length > 0 && drawn.length === boxes.length; }", timeout=30_000)
 
 
 def open_view(browser: Browser, base_url: str, view: PageView) -> Page:

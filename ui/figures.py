@@ -56,7 +56,7 @@ def apply_style(fig: go.Figure, style: Style) -> go.Figure:
         if marker is not None and isinstance(getattr(marker, "size", None), (int, float)):
             marker.size = marker.size * style.marker_scale
     # Margins hold text (ticks, titles, legends): they grow with the font, so plotly.js
-    # still draws the figure once (see ``margins``' note where the figures set them).
+    # still draws the figure once (see the note on margins at the top of this module).
     scale = style.font_size / CLASSROOM.font_size
     m = fig.layout.margin
     fig.update_layout(font_size=style.font_size, margin={

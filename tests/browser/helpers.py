@@ -158,6 +158,22 @@ def wait_for_app(page: Page, *, charts: int = 0, timeout: float = APP_TIMEOUT_MS
         )
 
 
+def every_chart_drawn(page: Page, *, timeout: float = 30_000) -> None:
+    """Wait until every chart of the page is drawn, so a chart's index is its place on the
+    page. ``wait_for_app(charts=n)`` is not enough after a page load: a page may send a lower
+    chart first (a fragment, or a chart sent early so that the top one is drawn alone), and
+    for a moment the drawn charts are not the first ones."""
+    page.wait_for_function(
+        """() => {
+          const boxes = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+          const drawn = [...document.querySelectorAll('.js-plotly-plot')]
+            .filter((g) => g._fullLayout);
+          return boxes.length > 0 && drawn.length === boxes.length;
+        }""",
+        timeout=timeout,
+    )
+
+
 # Armed before an interaction: records that the script left "notRunning".
 _ARM_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');

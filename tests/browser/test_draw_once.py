@@ -10,7 +10,7 @@ ones (``layout.margin``) on any side.
 
 import pytest
 
-from .helpers import wait_for_app
+from .helpers import every_chart_drawn, wait_for_app
 from .test_offline import page_paths
 
 # Every page's default view, and the Landscape page's 3D view (another figure).
@@ -28,9 +28,7 @@ _MARGINS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((gd
 def test_no_chart_is_drawn_twice_for_its_margins(page, app_server, path):
     page.goto(app_server + path)
     wait_for_app(page, charts=1)
-    # every chart drawn (the script is idle; plotly.js may still be drawing the last ones)
-    page.wait_for_function("() => { const gs = document.querySelectorAll('.js-plotly-plot');"
-                           " return gs.length > 0 && [...gs].every((g) => g._fullLayout); }")
+    every_chart_drawn(page)
     charts = page.evaluate(_MARGINS_JS)
     assert len(charts) >= 1
     pushed = [(c["key"], side, asked, got)
