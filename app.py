@@ -2,11 +2,14 @@
 
 import streamlit as st
 
-from core import runtime
-from ui import kit
+from ui import preload
 
 st.set_page_config(page_title="Regularization Landscapes",
                    layout="wide")
+plotly_preload = preload.start_plotly()  # before importing JAX: see ui/preload.py
+
+from core import runtime  # noqa: E402
+from ui import kit  # noqa: E402
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,3 +42,4 @@ with st.sidebar:
 kit.presenter_toggle()
 
 st.navigation(pages).run()
+preload.done(plotly_preload)

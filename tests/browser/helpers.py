@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +76,13 @@ def streamlit_process(
     extra_args: Sequence[str] = (),
     env: dict[str, str] | None = None,
     ready_timeout: float = 90.0,
+    cpus: Collection[int] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     """Run `streamlit run script` on a free loopback port; yield (base URL, process).
 
     Readiness is `GET /_stcore/health` answering 200. Output goes to `log_path`.
-    The server is terminated (then killed) on exit.
+    ``cpus``: the only CPUs the server may run on (default: any). The server is terminated
+    (then killed) on exit.
     """
     port = free_port()
     cmd = [
@@ -97,7 +99,8 @@ def streamlit_process(
     base_url = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            cmd, cwd=cwd or script.parent, env=env, stdout=log, stderr=subprocess.STDOUT
+            cmd, cwd=cwd or script.parent, env=env, stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=(lambda: os.sched_setaffinity(0, cpus)) if cpus else None,
         )
         try:
             _wait_healthy(proc, f"{base_url}/_stcore/health", ready_timeout, log_path)
