@@ -2,19 +2,18 @@
 
 import streamlit as st
 
-from ui import preload
+from ui import kit  # Streamlit, NumPy and Plotly only: JAX is imported below
 
 st.set_page_config(page_title="Regularization Landscapes",
                    layout="wide")
-plotly_preload = preload.start_plotly()  # before importing JAX: see ui/preload.py
-
-from core import runtime  # noqa: E402
-from ui import kit  # noqa: E402
+plotly_loading = kit.start_loading_plotly()  # before the page's work: see its docstring
 
 
 @st.cache_resource(show_spinner=False)
 def _compilation_cache() -> str:
     """Once per server process: compiled JAX code is kept in (and read from) .jax_cache/."""
+    from core import runtime  # here, after the hidden chart is sent: importing JAX takes 0.4 s
+
     return str(runtime.use_compilation_cache())
 
 
@@ -42,4 +41,4 @@ with st.sidebar:
 kit.presenter_toggle()
 
 st.navigation(pages).run()
-preload.done(plotly_preload)
+kit.stop_loading_plotly(plotly_loading)

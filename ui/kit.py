@@ -1,5 +1,6 @@
 """The classroom kit every page is built from: presets, presenter mode, predict-then-reveal,
-exports, the share link, live formulas and "show the code".
+exports, the share link, live formulas and "show the code"; and the router's early fetch of
+plotly.js.
 
 A page uses it in a few lines::
 
@@ -201,3 +202,43 @@ def show_code(*functions: Callable, title: str = "Show the code") -> None:
     with st.expander(title):
         for f in functions:
             st.code(inspect.getsource(f), language="python")
+
+
+# ---- plotly.js, fetched before the first chart ----------------------------------------------
+
+PLOTLY_PRELOAD_KEY = "plotly_preload"
+_PLOTLY_PRELOAD_SENT = "_plotly_preload_sent"
+
+
+def start_loading_plotly() -> st.delta_generator.DeltaGenerator | None:
+    """On a session's first run, send a hidden chart so the browser starts loading plotly.js;
+    return its slot, for ``stop_loading_plotly`` at the end of the run. Later runs send nothing.
+
+    Streamlit fetches its Plotly component (plotly.js inside, 4.7 MB) only when a chart first
+    arrives, and parsing and running it takes about a second. A page sends its first chart
+    after the work it shows (the first run of a fresh server imports JAX and traces for
+    ~1.7 s), so on a session's first page the browser sat idle, then spent that second on
+    plotly.js. The hidden chart, sent before that work, starts the fetch at once: plotly.js
+    loads while the server computes. The router calls this before it imports JAX.
+
+    Server start → first chart drawn, server and Chromium pinned to a core each (as in class,
+    where the browser is on a student's laptop): 6.1 → 5.5 s, floor app 3.7–4.2 s
+    (bench/run.py, "separate cores"). With both on the same two cores they take turns and
+    it gains nothing.
+    """
+    if st.session_state.get(_PLOTLY_PRELOAD_SENT):
+        return None
+    st.session_state[_PLOTLY_PRELOAD_SENT] = True
+    # A keyed container gets the class st-key-<key>: hidden, it takes no room and never shows.
+    st.html(f"<style>.st-key-{PLOTLY_PRELOAD_KEY} {{display: none}}</style>")
+    # The slot inside the hidden container, so that emptying it leaves no gap either.
+    slot = st.container(key=PLOTLY_PRELOAD_KEY).empty()
+    slot.plotly_chart({"data": [{"type": "scatter", "x": [0], "y": [0]}],
+                       "layout": {"height": 10}}, config={"staticPlot": True})
+    return slot
+
+
+def stop_loading_plotly(slot) -> None:
+    """Remove the hidden chart: the page's charts are then the only ones (tests count them)."""
+    if slot is not None:
+        slot.empty()
