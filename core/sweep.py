@@ -246,9 +246,9 @@ def _standardized_fit(F, y, mask, lams_desc, mix) -> _Fit:
     design: ‖Z_m w − y_m‖² = ‖R w − Qᵀy_m‖² + const, so ``least_squares(c·R, c·Qᵀy_m)`` with
     c = √(D / n_m) has the same J up to a constant (same gradient, minimizers and λ_max) on
     D rows instead of N_MAX. One scan walks down the λ grid (``lams_desc``, decreasing): L1 and
-    the elastic net are solved by ``core.solve.solve`` warm-started from the previous λ's answer
-    (FISTA, vmapped over the two), L2 by ``core.solve.solve``'s closed form, one λ at a time
-    (see ``_UNBATCHED_LAPACK``).
+    the elastic net are solved by ``core.solve.solve_warm`` from the previous λ's answer (an
+    exact active-set solve, FISTA when that fails its check), L2 by ``core.solve.solve``'s
+    closed form, one λ at a time (see ``_UNBATCHED_LAPACK``).
     """
     m = mask.astype(F.dtype)
     cnt = m.sum()
@@ -261,13 +261,18 @@ def _standardized_fit(F, y, mask, lams_desc, mix) -> _Fit:
     c = jnp.sqrt(F.shape[1] / cnt)
     p = problems.least_squares(c * R, c * (Q.T @ ((y - y_mean) * m)))
 
-    mixes = jnp.stack([jnp.ones_like(mix), mix])  # L1 is the elastic net with mix = 1
+    p64 = p.astype(jnp.float64)
 
     def step(W, lam):
-        fista = jax.vmap(lambda m_, w: solve.solve(p, "elastic_net", lam, mix=m_, w0=w))(mixes, W)
+        # L1 is the elastic net with mix = 1. One after the other, not vmapped: each
+        # solve_warm is one 15 × 15 solve (see _UNBATCHED_LAPACK), and under vmap its FISTA
+        # fallback would run for both whenever one needs it.
+        l1 = solve.solve_warm(p64, lam, jnp.ones_like(mix), W[0])
+        net = solve.solve_warm(p64, lam, mix, W[1])
         ridge = solve.solve(p, "l2", lam)
-        return fista.w, (jnp.concatenate([fista.w, ridge.w[None]]),
-                         jnp.concatenate([fista.residual, ridge.residual[None]]))
+        W = jnp.stack([l1.w, net.w])
+        return W, (jnp.concatenate([W, ridge.w[None]]),
+                   jnp.stack([l1.residual, net.residual, ridge.residual]))
 
     _, (W, res) = lax.scan(step, jnp.zeros((2, F.shape[1]), F.dtype), lams_desc)
     return _Fit(W[::-1].transpose(1, 0, 2), mu, sd, y_mean, res[::-1].T)
