@@ -13,6 +13,7 @@ DEFAULTS = {"lam": 0.1, "penalty": "l2", "noise": 0.5, "n": 25, "degree": 12, "c
             "folds": 5, "out": 0.15}
 # The controls a preset sets; presenter mode and predict-first are kept as they are.
 MODEL_KEYS = ("lam", "penalty", "noise", "n", "degree", "cv", "folds", "out")
+LAST_LAM = "_sweep_last_lam"  # the λ of this session's previous run (which chart goes first)
 KIND_NAMES = {k: PENALTY_NAMES[k] for k in sweep.KINDS}
 PRESETS = {
     "small": Preset("λ too small", {"lam": "0.001"},
@@ -93,40 +94,50 @@ def sweep_page() -> None:
     errors = sweep.bias_variance_cached(noise, n, degree, folds if cv else 0)
     res = sweep.residuals(share)
 
-    with paths_right:
-        kit.chart(figures.paths_figure(paths, i, palette=PALETTE, names=PENALTY_NAMES,
-                                       mix=sweep.MIX, show_answer=show),
-                  "sweep_paths_chart", f"paths-lambda-{lam:g}")
-        kit.prose("Each line is one weight as λ grows (left to right). Solid: the three features "
-                  "y is made from; dotted: the five that do not matter. L1 drops them to "
-                  "**exactly 0** one by one (bottom row: how many are left); L2 shrinks all "
-                  "eight and zeros none.")
-        if max(float(r.max()) for r in paths.residual.values()) >= solve.TOL:
-            st.warning("The solver stopped before reaching its tolerance at some λ: the paths "
-                       "there may be slightly off.")
-        for line in paths_latex(paths, i):
-            st.latex(line)
+    def bias_section() -> None:
+        with bv_right:
+            kit.chart(figures.bias_variance_figure(errors, kind, i, palette=PALETTE,
+                                                   names=PENALTY_NAMES, show_answer=show),
+                      "sweep_bias_chart", f"bias-variance-{kind}-lambda-{lam:g}")
+            kit.prose(f"y = sin(3x) + 0.4·cos(7x) + σ·ε, fitted on n = {n} points with "
+                      f"{degree} polynomial features and scored on {sweep.N_VAL} fresh points "
+                      "(validation). Left: the model is free to chase the noise of its few "
+                      "training points; right: it is held so tight it misses the pattern.")
+            if n <= degree + 1:
+                st.info(f"n = {n} training points and {degree} features (plus the mean): least "
+                        "squares can pass through every training point, so at small λ the train "
+                        "error is near 0 and the validation error explodes.")
+            if not errors.converged:
+                st.warning(f"The solver stopped after {solve.MAX_ITER:,} iterations before "
+                           f"reaching its tolerance at some λ (largest residual "
+                           f"{errors.residual:.1e}): the curves there may be slightly off.")
+            for line in errors_latex(errors, kind, i, show):
+                st.latex(line)
+            if show:
+                st.markdown(best_table(errors, kind))
 
-    with bv_right:
-        kit.chart(figures.bias_variance_figure(errors, kind, i, palette=PALETTE,
-                                               names=PENALTY_NAMES, show_answer=show),
-                  "sweep_bias_chart", f"bias-variance-{kind}-lambda-{lam:g}")
-        kit.prose(f"y = sin(3x) + 0.4·cos(7x) + σ·ε, fitted on n = {n} points with "
-                  f"{degree} polynomial features and scored on {sweep.N_VAL} fresh points "
-                  "(validation). Left: the model is free to chase the noise of its few "
-                  "training points; right: it is held so tight it misses the pattern.")
-        if n <= degree + 1:
-            st.info(f"n = {n} training points and {degree} features (plus the mean): least "
-                    "squares can pass through every training point, so at small λ the train "
-                    "error is near 0 and the validation error explodes.")
-        if not errors.converged:
-            st.warning(f"The solver stopped after {solve.MAX_ITER:,} iterations before reaching "
-                       f"its tolerance at some λ (largest residual {errors.residual:.1e}): the "
-                       "curves there may be slightly off.")
-        for line in errors_latex(errors, kind, i, show):
-            st.latex(line)
-        if show:
-            st.markdown(best_table(errors, kind))
+    def paths_section() -> None:
+        with paths_right:
+            kit.chart(figures.paths_figure(paths, i, palette=PALETTE, names=PENALTY_NAMES,
+                                           mix=sweep.MIX, show_answer=show),
+                      "sweep_paths_chart", f"paths-lambda-{lam:g}")
+            kit.prose("Each line is one weight as λ grows (left to right). Solid: the three "
+                      "features y is made from; dotted: the five that do not matter. L1 drops "
+                      "them to **exactly 0** one by one (bottom row: how many are left); L2 "
+                      "shrinks all eight and zeros none.")
+            if max(float(r.max()) for r in paths.residual.values()) >= solve.TOL:
+                st.warning("The solver stopped before reaching its tolerance at some λ: the paths "
+                           "there may be slightly off.")
+            for line in paths_latex(paths, i):
+                st.latex(line)
+
+    # The chart the student just moved is sent first: a chart waits for every figure built
+    # (and drawn, when they arrive together) before it. A λ move changes both, so the paths
+    # lead; a σ, n, degree or CV move changes the bias/variance chart alone.
+    lam_moved = st.session_state.get(LAST_LAM) != lam
+    st.session_state[LAST_LAM] = lam
+    for section in (paths_section, bias_section) if lam_moved else (bias_section, paths_section):
+        section()
 
     with res_right:
         kit.chart(figures.residuals_figure(res, palette=PALETTE, show_answer=show),
