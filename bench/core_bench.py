@@ -231,7 +231,8 @@ def bench_path(*, repeats: int) -> list[Row]:
     return [
         speedup_row(name, *paired_times(ref, path, repeats=repeats), target=SPEEDUP_TARGET,
                     note="core.solve.minimize_path (lax.scan down the λ grid, warm-started, "
-                         f"data QR-compressed to d rows); {ref_note}"),
+                         "data QR-compressed to d rows, an exact active-set solve per λ); "
+                         f"{ref_note}"),
         speedup_row(name + ", vmap", *paired_times(ref, family, repeats=repeats), target=None,
                     note="for comparison: core.solve.minimize_family (every λ from 0 at once)"),
         speedup_row(name + ", loop", *paired_times(ref, loop, repeats=max(1, repeats // 2)),

@@ -131,7 +131,8 @@ def minimize_path(problem: Problem, kind: str, lams, *, mix=0.5) -> jax.Array:
     The λ are solved in the order given, each warm-started from the previous answer (the
     path algorithm of glmnet): give them descending, from λ_max where w = 0, and each solve
     starts next to its answer. For least squares the data are first compressed to d rows
-    (``_compressed``). Convex penalties only; on anything else use ``minimize_family``.
+    (``_compressed``), and L1 and the elastic net are solved exactly by ``solve_warm``.
+    Convex penalties only; on anything else use ``minimize_family``.
     """
     return solve_path(problem, kind, lams, mix=mix).w
 
@@ -142,7 +143,7 @@ def solve_path(problem: Problem, kind: str, lams, *, mix=0.5) -> Solution:
     if p64.kind == "sine" or kind not in penalties.CONVEX:
         raise ValueError("solve_path needs a convex problem: use solve_family")
     lams64, mix64 = jnp.asarray(lams, jnp.float64), jnp.float64(mix)
-    sol = _fista_path(_compressed(p64), kind, lams64, mix64)
+    sol = _path_scan(_compressed(p64), kind, lams64, mix64)
     return sol._replace(w=sol.w + 0.0)
 
 
@@ -162,9 +163,17 @@ def _compressed(problem: Problem) -> Problem:
 
 
 @functools.partial(jax.jit, static_argnames=("kind",))
-def _fista_path(problem: Problem, kind: str, lams, mix) -> Solution:
+def _path_scan(problem: Problem, kind: str, lams, mix) -> Solution:
+    # Least squares with L1 or the elastic net: the exact active-set answer from the warm
+    # start (FISTA when it fails its check); anything else: FISTA from the warm start.
+    exact = problem.kind == "least_squares" and kind in ("l1", "elastic_net")
+    mix_ = jnp.ones_like(mix) if kind == "l1" else mix  # L1 is the elastic net with mix = 1
+
     def one(w, lam):
-        sol = _fista(problem, kind, lam, mix, w, accelerate=True)
+        if exact:
+            sol = solve_warm(problem, lam, mix_, w)
+        else:
+            sol = _fista(problem, kind, lam, mix, w, accelerate=True)
         return sol.w, sol
 
     return lax.scan(one, jnp.zeros(problem.X.shape[1], problem.X.dtype), lams)[1]
