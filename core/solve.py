@@ -232,8 +232,8 @@ def _active_set(problem: Problem, lam, mix, w0):
         g = H @ w - q
         kept = active & (w * sign > 0)
         joins = ~active & (jnp.abs(g) > t)
-        return w, kept | joins, jnp.where(joins, -jnp.sign(g), sign), ~jnp.any(active & ~kept
-                                                                                | joins)
+        settled = ~jnp.any((active & ~kept) | joins)  # both KKT conditions hold
+        return w, kept | joins, jnp.where(joins, -jnp.sign(g), sign), settled
 
     def body(state):
         _, active, sign, _, k = state

@@ -205,17 +205,18 @@ def test_l2_train_and_validation_errors_match_numpy(noise, n, degree):
 
 
 @pytest.mark.parametrize("i", [40, 80, 110])
-def test_l1_fit_satisfies_kkt_on_the_standardized_training_data(i):
+@pytest.mark.parametrize(("kind", "mix"), [("l1", 1.0), ("elastic_net", sweep.MIX)])
+def test_l1_fit_satisfies_kkt_on_the_standardized_training_data(i, kind, mix):
     noise, n, degree = 0.5, 25, 12
     e = sweep.bias_variance(noise, n, degree)
     F, y, _, _ = numpy_design(noise, n, degree)
     F, y = F[:n], y[:n]
     Z = (F - F.mean(0)) / F.std(0)
-    w, lam = e.coef["l1"][i][:degree], e.lams[i]
-    g = grad_ls(Z, y - y.mean(), w)
+    w, lam = e.coef[kind][i][:degree], e.lams[i]
+    g = grad_ls(Z, y - y.mean(), w) + 2 * lam * (1 - mix) * w
     nz = w != 0
-    np.testing.assert_allclose(g[nz] + lam * np.sign(w[nz]), 0.0, atol=2e-5)
-    assert np.all(np.abs(g[~nz]) <= lam + 1e-6)
+    np.testing.assert_allclose(g[nz] + lam * mix * np.sign(w[nz]), 0.0, atol=2e-5)
+    assert np.all(np.abs(g[~nz]) <= lam * mix + 1e-6)
     assert e.converged
 
 
