@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from core import penalties
 from core.problems import Problem
@@ -30,10 +31,14 @@ class Grid(NamedTuple):
         return self.J + lam * self.P
 
 
-def axes(view, n: int, dtype=jnp.float32):
-    """The grid's axes over ``view = (w1_min, w1_max, w2_min, w2_max)``, n points each."""
+def axes(view, n: int, dtype=np.float32):
+    """The grid's axes over ``view = (w1_min, w1_max, w2_min, w2_max)``, n points each.
+
+    NumPy arrays (the compiled calls take them as they are): on a fresh server an eager
+    ``jnp.linspace`` is one more program to trace and load before the first page draws.
+    """
     a, b, c, d = view
-    return jnp.linspace(a, b, n, dtype=dtype), jnp.linspace(c, d, n, dtype=dtype)
+    return np.linspace(a, b, n, dtype=dtype), np.linspace(c, d, n, dtype=dtype)
 
 
 @functools.partial(jax.jit, static_argnames=("kind", "n"))
@@ -51,7 +56,7 @@ def surface(problem: Problem, kind: str, *, n: int = 121, mix=0.5, view=None) ->
     Example: ``g = surface(p, "l1"); g.total(0.5)`` is J + 0.5·Σ|w| on the grid.
     """
     w1, w2 = axes(problem.view if view is None else view, n)
-    J, P = _surface(problem, kind, w1, w2, jnp.float32(mix), n=n)
+    J, P = _surface(problem, kind, w1, w2, np.float32(mix), n=n)
     return Grid(w1, w2, J, P)
 
 

@@ -139,14 +139,14 @@ STEPS_COMPILED = 500
 
 def kind_family(problem, kind, lams, *, alpha, w0, steps, rule, mix) -> KindFamily:
     """Paths, costs, minimizers and balls of one penalty over a λ family, each in one call."""
-    w0_32 = jnp.asarray(w0, jnp.float32)
+    w0_32 = np.asarray(w0, np.float32)
     d = optim.descend_family(problem, kind, lams, alpha, w0_32, steps=max(steps, STEPS_COMPILED),
                              rule=rule, mix=mix)
-    J, P = _path_costs(problem, kind, jnp.float32(mix), d.path)
+    J, P = _path_costs(problem, kind, np.float32(mix), d.path)
     cut = slice(0, steps + 1)
     diverged_at = np.where(np.asarray(d.diverged_at) > steps, -1, np.asarray(d.diverged_at))
     w = solve.minimize_family(problem, kind, lams, mix=mix, w0=w0)
-    levels, balls = _balls(kind, w, jnp.float64(mix))
+    levels, balls = _balls(kind, w, np.float64(mix))
     return KindFamily(np.asarray(d.path)[:, cut], diverged_at, np.asarray(J)[:, cut],
                       np.asarray(P)[:, cut], np.asarray(w, np.float64), np.asarray(levels),
                       np.asarray(balls, np.float32))
@@ -183,4 +183,4 @@ def landscape(problem_kind: str, kind: str, lam: float, *, alpha: float, steps: 
     total = np.asarray(J) + np.float32(lam) * P[kind]
     return LandscapeScene(problem, kind, lams, index, np.asarray(w1), np.asarray(w2),
                           np.asarray(J), P, families, problems.smoothness(problem),
-                          int(grids.local_minima(total).sum()))
+                          int(np.asarray(grids.local_minima(total)).sum()))

@@ -85,11 +85,24 @@ def _fista(problem: Problem, kind: str, lam, mix, w0, *, accelerate: bool = True
     return Solution(x, res, it)
 
 
+def _spd_solve(A, b):
+    """A⁻¹b for a symmetric positive definite A (d × d).
+
+    For d = 2, every problem the Landscape draws, the inverse is written out,
+    A⁻¹ = [[a₂₂, −a₁₂], [−a₂₁, a₁₁]] / (a₁₁a₂₂ − a₁₂a₂₁): a LAPACK solve would make jaxlib
+    import SciPy to find LAPACK, 0.2 s of a fresh server's first page.
+    """
+    if A.shape[-1] == 2:
+        det = A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0]
+        return jnp.stack([A[1, 1] * b[0] - A[0, 1] * b[1], A[0, 0] * b[1] - A[1, 0] * b[0]]) / det
+    return jnp.linalg.solve(A, b)
+
+
 @jax.jit
 def _ridge_closed_form(problem: Problem, lam):
     X, y = problem.X, problem.y
     n, d = X.shape
-    return jnp.linalg.solve(X.T @ X / n + lam * jnp.eye(d, dtype=X.dtype), X.T @ y / n)
+    return _spd_solve(X.T @ X / n + lam * jnp.eye(d, dtype=X.dtype), X.T @ y / n)
 
 
 def minimize(problem: Problem, kind: str, lam, *, mix=0.5, w0=None) -> jax.Array:
@@ -111,10 +124,13 @@ def minimize_family(problem: Problem, kind: str, lams, *, mix=0.5, w0=None) -> j
     return solve_family(problem, kind, lams, mix=mix, w0=w0).w
 
 
+@functools.partial(jax.jit, static_argnames=("kind",))
 def solve_family(problem: Problem, kind: str, lams, *, mix=0.5, w0=None) -> Solution:
     """``solve`` for every λ in ``lams`` at once (``vmap``); fields gain a leading axis L."""
+    # Compiled whole, the float64 conversions included: done eagerly, each was one more small
+    # program to trace and load on a fresh server's first page.
     p64 = problem.astype(jnp.float64)
-    lams64, mix64 = jnp.asarray(lams, jnp.float64), jnp.float64(mix)
+    lams64, mix64 = jnp.asarray(lams, jnp.float64), jnp.asarray(mix, jnp.float64)
     if p64.kind == "least_squares" and kind in ("none", "l2"):
         lams64 = lams64 if kind == "l2" else jnp.zeros_like(lams64)
         return _ridge_solutions(p64, kind, lams64, mix64)
@@ -122,7 +138,8 @@ def solve_family(problem: Problem, kind: str, lams, *, mix=0.5, w0=None) -> Solu
     w0 = jnp.zeros(d) if w0 is None else jnp.asarray(w0, jnp.float64)
     convex = p64.kind != "sine" and kind in penalties.CONVEX
     sol = _fista_family(p64, kind, lams64, mix64, w0, accelerate=convex)
-    return sol._replace(w=sol.w + 0.0)
+    # An exact zero is +0 (inside jit ``w + 0.0`` is simplified away, so say it plainly).
+    return sol._replace(w=jnp.where(sol.w == 0, jnp.zeros_like(sol.w), sol.w))
 
 
 def minimize_path(problem: Problem, kind: str, lams, *, mix=0.5) -> jax.Array:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -31,10 +35,11 @@ def np_ls(p):
 
 # ---- ridge -----------------------------------------------------------------------------
 
+@pytest.mark.parametrize("d", [2, 3])  # 2: the inverse written out; 3: LAPACK
 @pytest.mark.parametrize("seed", [0, 1, 2])
 @pytest.mark.parametrize("lam", [0.0, 0.01, 0.5, 3.0])
-def test_ridge_matches_closed_form(seed, lam):
-    X, y = random_least_squares(seed, d=3)
+def test_ridge_matches_closed_form(seed, lam, d):
+    X, y = random_least_squares(seed, d=d)
     n, d = X.shape
     want = np.linalg.solve(X.T @ X / n + lam * np.eye(d), X.T @ y / n)
     got = np.asarray(solve.minimize(problems.least_squares(X, y), "l2", lam))
@@ -52,6 +57,28 @@ def test_ridge_on_float32_demo_is_computed_in_float64():
     got = np.asarray(solve.minimize(p, "l2", 0.3))
     assert got.dtype == np.float64
     np.testing.assert_allclose(got, want, rtol=1e-10)
+
+
+@pytest.mark.parametrize("kind", ["none", "l2"])
+def test_ridge_family_matches_numpy_per_lambda(kind):
+    X, y = random_least_squares(3, d=2)
+    n = len(y)
+    lams = np.array([0.0, 0.05, 0.5, 2.0])
+    got = np.asarray(solve.minimize_family(problems.least_squares(X, y), kind, lams))
+    for lam, w in zip(lams, got, strict=True):
+        lam = lam if kind == "l2" else 0.0
+        np.testing.assert_allclose(w, np.linalg.solve(X.T @ X / n + lam * np.eye(2), X.T @ y / n),
+                                   rtol=1e-10, atol=1e-12)
+
+
+def test_first_landscape_needs_no_scipy():
+    """jaxlib imports SciPy for its first LAPACK call (0.2 s): the default page must not."""
+    code = ("import sys; from core import scenes; "
+            "scenes.landscape('least_squares', 'l1', 0.5, alpha=0.1, steps=100, w0=(-2.5, 2.5)); "
+            "print('scipy.linalg' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2], check=True)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]
 
 
 # ---- lasso -----------------------------------------------------------------------------
