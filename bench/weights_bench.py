@@ -14,7 +14,7 @@ It uses only the d real features (core pads to ``data.D_MAX`` so that d never re
 Before timing, the reference is run once on core's minibatch order and dropout masks
 (drawn from core's keys as ``core.train`` documents: one permutation key per epoch,
 ``fold_in(key, step)`` for dropout) and must give core's numbers. Timed, it draws its own
-masks with NumPy's generator: the same work, a faster generator than JAX's threefry.
+masks with NumPy's generator (core hashes each unit's index with the step's key).
 """
 
 from __future__ import annotations
@@ -199,7 +199,8 @@ def bench(paired_times, speedup_row, *, repeats: int, target: float) -> list[Row
                                 note="NumPy: the four runs one after another, Python loops, "
                                      "hand gradients, its own masks, the d real features only "
                                      f"(core pads to {data.D_MAX} so d never recompiles, and "
-                                     "draws its masks with threefry); numbers checked on "
+                                     "hashes its masks from jax.random keys); numbers checked "
+                                     "on "
                                      "core's batches and masks"))
         t_one, t_all = paired_times(one_by_one, together, repeats=reps)
         rows.append(Row("core", what.replace("training of four runs",

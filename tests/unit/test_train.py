@@ -113,6 +113,26 @@ def test_dropout_mask_is_inverted_dropout():
     assert np.all(np.asarray(train.dropout_mask(jax.random.key(0), (5, 5), 1.0)) == 1)
 
 
+def test_dropout_masks_look_independent():
+    """The hashed masks (train._uniform): uniform, and uncorrelated across steps, between
+    split keys and between neighbouring units (for 40,000 entries |r| has sd 0.005)."""
+    key = jax.random.key(3)
+    ms = np.stack([np.asarray(train.dropout_mask(jax.random.fold_in(key, s), (200, 200),
+                                                 jnp.float32(0.5))).ravel() for s in range(8)])
+    np.testing.assert_allclose(ms.mean(axis=1), 1.0, atol=0.03)
+    assert np.abs(np.corrcoef(ms) - np.eye(8)).max() < 0.025
+    m = ms[0].reshape(200, 200)
+    assert abs(np.corrcoef(m[:, :-1].ravel(), m[:, 1:].ravel())[0, 1]) < 0.025
+    assert abs(np.corrcoef(m[:-1].ravel(), m[1:].ravel())[0, 1]) < 0.025
+    a, b = (np.asarray(train._uniform(k, (40_000,))) for k in jax.random.split(key))
+    assert abs(np.corrcoef(a, b)[0, 1]) < 0.025
+    u = np.asarray(train._uniform(key, (640_000,)))
+    assert 0.0 <= u.min() and u.max() < 1.0
+    counts = np.histogram(u, 64, (0.0, 1.0))[0]
+    chi2 = ((counts - 10_000) ** 2 / 10_000).sum()
+    assert chi2 < 130  # 63 degrees of freedom: P(χ² > 130) < 1e-6
+
+
 def test_padded_features_keep_exactly_zero_weights():
     ds = data.classification(d=20, k=3, flip=0.0, seed=0)
     for model in train.MODELS:
