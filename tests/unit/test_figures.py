@@ -1,11 +1,13 @@
 """ui.figures: pure builders, checked against NumPy recomputations of what they draw."""
 
+import copy
 import csv
 import io
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from plotly.subplots import make_subplots
 
 from core import problems, scenes
 from ui import figures
@@ -129,3 +131,36 @@ def test_presenter_style_doubles_lines_and_scales_markers(scene):
 def test_non_finite_values_never_reach_a_chart():
     a = figures.finite([1.0, np.nan, np.inf, -np.inf, 3.0])
     assert np.isfinite(a).all() and a.dtype == np.float32
+
+
+# ---- set_layout: update_layout's result, without its relayout bookkeeping ------------------
+
+def _two_panels():
+    fig = make_subplots(1, 2, subplot_titles=["left", "right"], horizontal_spacing=0.08)
+    fig.add_trace(go.Scatter(x=[0, 1], y=[1, 0]), row=1, col=2)
+    return fig
+
+
+SET_LAYOUT_CASES = [
+    # nested dicts merge key by key into what make_subplots set (domain, anchor)
+    ({"xaxis2": {"range": [-1, 1], "title": {"text": "w₁"}}, "yaxis": {"scaleanchor": "x"}}, {}),
+    # scalars replace; a dict merges into an existing compound (title keeps its text)
+    ({"title": {"text": "t"}}, {"height": 300, "title_y": 0.9, "font_size": 18}),
+    # a longer list: update_layout keeps the subplot titles as they were, appends the rest
+    ({"annotations": [{"font": {"size": 20}}, {"text": "new right"}, {"text": "extra", "x": 0.5}]},
+     {}),
+    # a shorter list updates every element, cycling; one as long, element-wise
+    ({"annotations": [{"font": {"color": "red"}}]}, {"margin": {"l": 10, "t": 40}}),
+    ({"annotations": [{"font": {"size": 20}}, {"text": "new right"}]}, {}),
+    # arrays of objects on a figure without any: taken as they are
+    ({"shapes": [{"type": "line", "x0": 0, "x1": 1, "y0": 0, "y1": 1}],
+      "sliders": [{"active": 1, "steps": [{"label": "a"}, {"label": "b"}]}]}, {}),
+]
+
+
+@pytest.mark.parametrize("props, kw", SET_LAYOUT_CASES)
+def test_set_layout_gives_update_layouts_figure(props, kw):
+    want = _two_panels()
+    want.update_layout(copy.deepcopy(props), **kw)
+    got = figures.set_layout(_two_panels(), copy.deepcopy(props), **kw)
+    assert got.to_dict() == want.to_dict()
