@@ -137,3 +137,16 @@ def test_share_link_holds_the_controls(page):
     at = open_page(page, **{p["key"]: f"{p['value']:g}"})
     link = at.code[0].value
     assert f"{p['key']}={p['value']:g}" in link
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_code_is_sent_only_once_its_expander_is_opened(page):
+    at = open_page(page)
+    box = next(e for e in at.expander if e.label == "Show the code")
+    assert not box.code, "a closed expander's code is sent (and highlighted) for nothing"
+    at.session_state[box.proto.id.rsplit("-", 1)[-1]] = True  # what opening it does
+    at.run()
+    assert not at.exception, at.exception
+    shown = [c.value for c in next(e for e in at.expander if e.label == "Show the code").code]
+    assert shown and all(s.lstrip().startswith(("def ", "@")) for s in shown)
+    assert any("return" in s for s in shown)
