@@ -164,3 +164,18 @@ def test_set_layout_gives_update_layouts_figure(props, kw):
     want.update_layout(copy.deepcopy(props), **kw)
     got = figures.set_layout(_two_panels(), copy.deepcopy(props), **kw)
     assert got.to_dict() == want.to_dict()
+
+
+@pytest.mark.parametrize("rows, cols, kw", [
+    (1, 2, {"subplot_titles": ["L1", "L2"], "horizontal_spacing": 0.08}),
+    (1, 2, {"shared_yaxes": True, "column_widths": [0.6, 0.4], "subplot_titles": ["a", "b"]}),
+    (2, 3, {"shared_xaxes": True, "row_heights": [0.7, 0.3], "vertical_spacing": 0.07,
+            "subplot_titles": ["a", "b", "c", "", "", ""]}),
+    (2, 2, {"specs": [[{"rowspan": 2}, {}], [None, {}]], "subplot_titles": ["a", "b", "c"]}),
+])
+def test_subplots_lays_out_as_make_subplots(rows, cols, kw):
+    want = make_subplots(rows, cols, **kw)
+    got = figures.subplots(rows, cols, **kw)
+    for fig in (want, got):  # and row/col still place traces on the right axes
+        fig.add_trace(go.Scatter(x=[0, 1], y=[1, 0]), row=rows, col=cols)
+    assert got.to_dict() == want.to_dict()
