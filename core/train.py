@@ -261,7 +261,8 @@ def _finite_norm(model, params):
 def _train_chunk(model, state: _State, h: Hyper, X_train, y_train, X_test, y_test, wmask,
                  batch_key, drop_key, start, epochs, snap_at):
     """``CHUNK`` epochs from epoch ``start`` (epochs ≥ ``epochs`` are skipped); returns the
-    new state and the curves after each of those epochs, (CHUNK, runs)."""
+    new state and the curves after each of those epochs, (CHUNK, runs) (a skipped epoch's
+    repeat the last trained one's)."""
     n = X_train.shape[0]
     per_epoch = n // BATCH
 
@@ -287,18 +288,22 @@ def _train_chunk(model, state: _State, h: Hyper, X_train, y_train, X_test, y_tes
                          lambda s: lax.dynamic_update_index_in_dim(
                              s, weights(model, params), jnp.argmax(hit), 0),
                          lambda s: s, state.snaps)
-        curves = _evaluate(model, params, X_train, y_train, X_test, y_test, wmask)
-        return _State(params, snaps, broke), curves
+        return _State(params, snaps, broke), params
 
     def skip(state: _State, e):
-        runs = state.diverged_at.shape[0]
-        return state, Curves(*(jnp.zeros(runs, jnp.float32),) * len(Curves._fields))
+        return state, state.params
 
     def outer(state, i):
         e = start + i
         return lax.cond(e < epochs, epoch, skip, state, e)
 
-    return lax.scan(outer, state, jnp.arange(CHUNK, dtype=jnp.int32))
+    state, params_after = lax.scan(outer, state, jnp.arange(CHUNK, dtype=jnp.int32))
+    # Every epoch's curves in one evaluation after the loop, not one per epoch inside it: the
+    # logistic model's ten (1200 × 200)·(200 × 4) products become one (1200 × 200)·(200 × 40),
+    # reading the data once (50 epochs: ~5 → ~1 ms).
+    curves = jax.vmap(lambda p: _evaluate(model, p, X_train, y_train, X_test, y_test,
+                                          wmask))(params_after)
+    return state, curves
 
 
 _evaluate_jit = jax.jit(_evaluate, static_argnums=0)

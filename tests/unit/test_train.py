@@ -262,6 +262,32 @@ def test_a_shorter_run_is_the_start_of_a_longer_one():
     np.testing.assert_array_equal(short.training.final, long.training.snapshots[i])
 
 
+@pytest.mark.parametrize("epochs", [23, 50])  # 23: the last chunk of ten is cut short
+def test_curves_at_every_snapshot_are_the_snapshot_weights_evaluated_by_numpy(epochs):
+    """The curves (one evaluation of every epoch of a chunk, after its loop) against NumPy on
+    the weights kept at the snapshot epochs: losses, accuracies, norm, zeros, small ones."""
+    s = scene(epochs=epochs)
+    t, ds = s.training, data.classification(d=DEFAULT["d"], k=DEFAULT["k"],
+                                            flip=DEFAULT["flip"], seed=DEFAULT["seed"])
+    d = DEFAULT["d"]
+    for i, e in enumerate(t.snapshot_epochs):
+        for r in range(len(RUNS)):
+            w = t.snapshots[i, r].astype(np.float64)
+            want = []
+            for X, y in ((ds.X_train, ds.y_train), (ds.X_test, ds.y_test)):
+                z = X[:, :d].astype(np.float64) @ w
+                want.append((np.mean(np.logaddexp(0, z) - y * z), np.mean((z > 0) == (y > 0.5))))
+            (J_tr, a_tr), (J_te, a_te) = want
+            got = {f: getattr(t.curves, f)[e, r] for f in train.Curves._fields}
+            np.testing.assert_allclose([got["train_loss"], got["test_loss"]], [J_tr, J_te],
+                                       rtol=1e-4)
+            np.testing.assert_allclose([got["train_acc"], got["test_acc"]], [a_tr, a_te],
+                                       atol=1.5e-3)  # a logit within float32 noise of 0
+            np.testing.assert_allclose(got["norm"], np.linalg.norm(w), rtol=1e-5)
+            assert got["zeros"] == (w == 0).sum()
+            assert got["small"] == (np.abs(w) < train.SMALL).sum()
+
+
 def test_snapshot_epochs_spread_over_the_run():
     np.testing.assert_array_equal(train.snapshot_epochs(3), [0, 1, 2, 3])
     e = train.snapshot_epochs(200)
