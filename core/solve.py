@@ -43,23 +43,23 @@ def _residual(problem, kind, lam, mix, w, s):
 
 @functools.partial(jax.jit, static_argnames=("kind", "accelerate"))
 def _fista(problem: Problem, kind: str, lam, mix, w0, *, accelerate: bool = True) -> Solution:
-    loss, grad = problem.loss, jax.grad(problem.loss)
-
-    def prox_step(y, s):
-        return penalties.prox(kind, y - s * grad(y), s * lam, mix=mix)
-
-    def backtrack(y, s):
-        # Shrink s until the quadratic upper bound holds at the prox step (Beck & Teboulle).
-        def bad(s):
-            x = prox_step(y, s)
-            d = x - y
-            return loss(x) > loss(y) + grad(y) @ d + (d @ d) / (2 * s) + 1e-15 * jnp.abs(loss(y))
-        return lax.while_loop(lambda s: bad(s) & (s > 1e-12), lambda s: s / 2, s)
+    loss = problem.loss
 
     def body(state):
         x, y, t, s, it, _ = state
-        s = backtrack(y, s)
-        x_new = prox_step(y, s)
+        J_y, g_y = jax.value_and_grad(loss)(y)  # once a step: the backtracking reuses both
+
+        def prox_step(s):
+            return penalties.prox(kind, y - s * g_y, s * lam, mix=mix)
+
+        def bad(s):
+            # The quadratic upper bound fails at the prox step (Beck & Teboulle): shrink s.
+            x = prox_step(s)
+            d = x - y
+            return loss(x) > J_y + g_y @ d + (d @ d) / (2 * s) + 1e-15 * jnp.abs(J_y)
+
+        s = lax.while_loop(lambda s: bad(s) & (s > 1e-12), lambda s: s / 2, s)
+        x_new = prox_step(s)
         if accelerate:
             t_new = (1 + jnp.sqrt(1 + 4 * t * t)) / 2
             y_new = x_new + ((t - 1) / t_new) * (x_new - x)
