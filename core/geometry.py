@@ -137,8 +137,18 @@ def _smoothness(problem: problems.Problem):
     """L, the Lipschitz constant of ∇J (JAX, vmappable): 2·λ_max(XᵀX/n) for least squares,
     λ_max(XᵀX/n)/4 for logistic."""
     X = problem.X
-    top = jnp.linalg.eigvalsh(X.T @ X / X.shape[0])[-1]
+    top = _top_eigenvalue(X.T @ X / X.shape[0])
     return 2 * top if problem.kind == "least_squares" else top / 4
+
+
+def _top_eigenvalue(A):
+    """The largest eigenvalue of a symmetric A. For 2 × 2 (the page's problems) written out,
+    (a + c)/2 + √(((a − c)/2)² + b²): LAPACK's would make jaxlib import SciPy, 0.2 s of a
+    fresh server's first Geometry page."""
+    if A.shape[-1] == 2:
+        a, b, c = A[0, 0], A[0, 1], A[1, 1]
+        return (a + c) / 2 + jnp.hypot((a - c) / 2, b)
+    return jnp.linalg.eigvalsh(A)[-1]
 
 
 def _pg(problem: problems.Problem, kind: str, t, w0) -> Constrained:

@@ -401,3 +401,13 @@ def test_scene_at_the_sliders_extremes_is_finite(args):
         assert np.isfinite(d.w_pen).all() and np.isfinite(d.t).all()
         assert np.isfinite(d.balls).all() and np.isfinite(d.curve_t).all()
     assert s.residual < 10 * geometry.TOL
+
+
+@pytest.mark.parametrize("d", [2, 3])  # 2: written out; 3: LAPACK
+def test_top_eigenvalue_matches_numpy(d):
+    rng = np.random.default_rng(d)
+    for _ in range(20):
+        B = rng.normal(size=(d, d))
+        A = B @ B.T + 0.1 * np.eye(d) * rng.random()
+        np.testing.assert_allclose(float(geometry._top_eigenvalue(jnp.asarray(A))),
+                                   np.linalg.eigvalsh(A)[-1], rtol=1e-12)

@@ -6,6 +6,10 @@ Counts the entries of each jitted function's compilation cache (``_cache_size()`
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -141,3 +145,21 @@ def test_surface_and_minimize_do_not_recompile_for_how_a_number_is_spelled():
     solve.minimize(p, "l1", jnp.float32(0.25), mix=0.5)
     assert cache_size(grids._surface) == s_before
     assert cache_size(solve._fista) == f_before
+
+
+FIRST_RUNS = {
+    "landscape": "from core import scenes; scenes.landscape('least_squares', 'l1', 0.5, "
+                 "alpha=0.1, steps=100, w0=(-2.5, 2.5))",
+    "geometry": "from core import geometry; geometry.scene((2.0, 1.2), 2.5, 110.0, 1.2, 0.7); "
+                "geometry.monte_carlo(1000)",
+}
+
+
+@pytest.mark.parametrize("page", FIRST_RUNS)
+def test_a_pages_first_run_needs_no_scipy(page):
+    """jaxlib imports SciPy for its first LAPACK call (0.2 s of a fresh server's first page):
+    the two-weight problems' 2 × 2 solves and eigenvalues are written out instead."""
+    code = f"import sys; {FIRST_RUNS[page]}; print('scipy.linalg' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2], check=True)
+    assert out.stdout.strip() == "False", out.stderr[-2000:]

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -69,16 +65,6 @@ def test_ridge_family_matches_numpy_per_lambda(kind):
         lam = lam if kind == "l2" else 0.0
         np.testing.assert_allclose(w, np.linalg.solve(X.T @ X / n + lam * np.eye(2), X.T @ y / n),
                                    rtol=1e-10, atol=1e-12)
-
-
-def test_first_landscape_needs_no_scipy():
-    """jaxlib imports SciPy for its first LAPACK call (0.2 s): the default page must not."""
-    code = ("import sys; from core import scenes; "
-            "scenes.landscape('least_squares', 'l1', 0.5, alpha=0.1, steps=100, w0=(-2.5, 2.5)); "
-            "print('scipy.linalg' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parents[2], check=True)
-    assert out.stdout.strip() == "False", out.stderr[-2000:]
 
 
 # ---- lasso -----------------------------------------------------------------------------
