@@ -32,7 +32,7 @@ LEVELS = 16
 
 
 def set_layout(fig: go.Figure, props: dict | None = None, **kw) -> go.Figure:
-    """``set_layout(fig, props, **kw)``, the same figure, ~8× quicker.
+    """``fig.update_layout(props, **kw)``, the same figure, ~8× quicker.
 
     ``update_layout`` goes through Plotly's relayout bookkeeping (made for figures living in
     a notebook widget), which parses a property path for every value it sets: ~6 ms for one
