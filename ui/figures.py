@@ -208,8 +208,8 @@ def _square_axes(fig: go.Figure, view, *, col: int = 1) -> None:
     common = {"zeroline": True, "zerolinecolor": "#444", "zerolinewidth": 1,
               "constrain": "domain"}
     set_layout(fig, {f"xaxis{n}": {"range": [a, b], "title": {"text": "w₁"}, **common},
-                       f"yaxis{n}": {"range": [c, d], "title": {"text": "w₂"},
-                                     "scaleanchor": f"x{n}", "scaleratio": 1, **common}})
+                f"yaxis{n}": {"range": [c, d], "title": {"text": "w₂"},
+                              "scaleanchor": f"x{n}", "scaleratio": 1, **common}})
 
 
 # ---- λ inside the figure -----------------------------------------------------------------
@@ -389,8 +389,8 @@ def landscape_figure(scene, *, palette: dict, names: dict, w0, show_answer: bool
     add_lambda_slider(fig, scene.lams, i0, frames)
     _square_axes(fig, scene.problem.view)
     set_layout(fig, height=620, margin={"l": 10, "r": 10, "t": 90, "b": 140},
-                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
-                      title_y=0.99, uirevision="landscape")
+               legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+               title_y=0.99, uirevision="landscape")
     return fig
 
 
@@ -431,11 +431,11 @@ def surface_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
     add_lambda_slider(fig, scene.lams, i0, [frame(i) for i in range(len(scene.lams))])
     a, b, c, d = scene.problem.view
     set_layout(fig, height=620, margin={"l": 0, "r": 0, "t": 40, "b": 130},
-                      scene={"xaxis": {"title": {"text": "w₁"}, "range": [a, b]},
-                             "yaxis": {"title": {"text": "w₂"}, "range": [c, d]},
-                             "zaxis": {"title": {"text": "J + λ·P"}},
-                             "aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.6}},
-                      uirevision="surface")  # keep the user's camera across reruns
+               scene={"xaxis": {"title": {"text": "w₁"}, "range": [a, b]},
+                      "yaxis": {"title": {"text": "w₂"}, "range": [c, d]},
+                      "zaxis": {"title": {"text": "J + λ·P"}},
+                      "aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.6}},
+               uirevision="surface")  # keep the user's camera across reruns
     return fig
 
 
@@ -477,8 +477,8 @@ def path_costs_figure(costs, *, color: str, name: str) -> go.Figure:
     fig.add_trace(go.Scatter(x=k, y=finite(costs.total), name="J + λ·P",
                              line={"color": color, "width": 3}))
     set_layout(fig, height=340, margin={"l": 36, "r": 24, "t": 40, "b": 94},
-                      title={"text": "Along the path"}, xaxis_title="step k",
-                      legend={"orientation": "h", "y": -0.25})
+               title={"text": "Along the path"}, xaxis_title="step k",
+               legend={"orientation": "h", "y": -0.25})
     return fig
 
 
@@ -704,8 +704,8 @@ def two_weight_figure(plane, lam: float, *, palette: dict, names: dict,
         t.showlegend = bool(t.name) and t.name not in seen and t.type != "contour"
         seen.add(t.name)
     set_layout(fig, height=500, margin={"l": 64, "r": 10, "t": 40, "b": 140},
-                      legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
-                      uirevision="two-weights")
+               legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
+               uirevision="two-weights")
     return fig
 
 
@@ -766,9 +766,9 @@ def constrained_figure(scene, *, palette: dict, names: dict, show_answer: bool =
         if tr.name and " ball, t = " in tr.name:
             tr.showlegend = False
     set_layout(fig, height=560, margin={"l": 76, "r": 10, "t": 80, "b": 112},
-                      title={"text": f"argmin J(w) subject to ‖w‖ ≤ t, t = {t:g}", "y": 0.98},
-                      legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
-                      uirevision="constrained")
+               title={"text": f"argmin J(w) subject to ‖w‖ ≤ t, t = {t:g}", "y": 0.98},
+               legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
+               uirevision="constrained")
     return fig
 
 
@@ -857,9 +857,9 @@ def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
     fig.update_yaxes(title_text="t(λ)", range=[-0.05, 1.1 * top + 0.05], row=1, col=2)
     _one_legend_entry_per_name(fig)
     set_layout(fig, height=660, margin={"l": 54, "r": 10, "t": 70, "b": 226},
-                      title_y=0.98,
-                      legend={"orientation": "h", "x": 0, "y": -0.4, "yanchor": "top"},
-                      uirevision="duality")
+               title_y=0.98,
+               legend={"orientation": "h", "x": 0, "y": -0.4, "yanchor": "top"},
+               uirevision="duality")
     return fig
 
 
@@ -901,8 +901,8 @@ def angle_histogram_figure(mc, *, palette: dict, names: dict, show_answer: bool 
             f"{100 * mc.share_l2:.1f} % of L2 answers" if show_answer
             else f"{mc.n:,} random problems: how many answers have an exact zero?")
     set_layout(fig, height=420, margin={"l": 76, "r": 26, "t": 90, "b": 108}, bargap=0,
-                      title={"text": text, "y": 0.99},
-                      legend={"orientation": "h", "x": 0, "y": -0.3}, uirevision="how-often")
+               title={"text": text, "y": 0.99},
+               legend={"orientation": "h", "x": 0, "y": -0.3}, uirevision="how-often")
     return fig
 
 
@@ -963,8 +963,8 @@ def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
     add_frame_slider(fig, [str(e) for e in epochs], last, frames, prefix="epoch ")
     fig.layout.sliders[0].pad.t = 60  # clear of the axis title, in presenter mode too
     top = float(max(1, h.counts[:, cols].max()))
-    set_layout(fig,
-        **layout(last), height=540, uirevision="weights",
+    set_layout(
+        fig, **layout(last), height=540, uirevision="weights",
         margin={"l": 76, "r": 10, "t": 80, "b": 154},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
         xaxis={"title": {"text": "weight value w"}, "range": [float(h.edges[0]),
@@ -1208,10 +1208,10 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
     else:
         title = f"λ = {lam:g}: which weights reach exactly 0, and when?"
     set_layout(fig, axes, height=560, margin={"l": 72, "r": 18, "t": 90, "b": 80},
-                      title={"text": title, "y": 0.98},
-                      legend={"orientation": "h", "x": 0, "y": 1.06, "yanchor": "bottom"},
-                      shapes=shapes, annotations=list(fig.layout.annotations) + notes,
-                      uirevision="paths")
+               title={"text": title, "y": 0.98},
+               legend={"orientation": "h", "x": 0, "y": 1.06, "yanchor": "bottom"},
+               shapes=shapes, annotations=list(fig.layout.annotations) + notes,
+               uirevision="paths")
     return fig
 
 
@@ -1319,9 +1319,9 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
         if t.y is not None and len(t.y) and np.max(np.asarray(t.y, np.float64)) > hi:
             t.hovertemplate = (t.hovertemplate or "").replace("<extra>", " (top of the chart "
                                                               "is cut)<extra>", 1)
-    set_layout(fig,
-        height=480, margin={"l": 76, "r": 20, "t": 80, "b": 144}, title={"text": title,
-                                                                       "y": 0.98},
+    set_layout(
+        fig, height=480, margin={"l": 76, "r": 20, "t": 80, "b": 144},
+        title={"text": title, "y": 0.98},
         xaxis={**_log_lambda_axis(lams), "title": {"text": "λ (log scale)"}},
         yaxis={"type": "log", "title": {"text": "mean squared error (log scale)"},
                "range": [float(np.log10(lo)), float(np.log10(hi))],
@@ -1410,9 +1410,9 @@ def residuals_figure(res, *, palette: dict, show_answer: bool = True) -> go.Figu
     title = (f"{share}: the absolute-loss line passes through {ab.exact_zeros} points exactly"
              if show_answer else f"{share}: where will each line go?")
     set_layout(fig, height=500, margin={"l": 70, "r": 10, "t": 80, "b": 124}, barmode="overlay",
-                      title={"text": title, "y": 0.98},
-                      legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
-                      uirevision="residuals")
+               title={"text": title, "y": 0.98},
+               legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
+               uirevision="residuals")
     return fig
 
 
@@ -1527,8 +1527,8 @@ def crosses_map_figure(scene, *, palette: dict, names: dict, show_answer: bool =
         layout["shapes"] += _cell_edges(scene.size, x=x, y=y)
     fig = go.Figure(data, layout)
     set_layout(fig, height=800, margin={"l": 50, "r": 10, "t": 70, "b": 20},
-                      title={"text": crosses_title(scene), "y": 0.99}, showlegend=False,
-                      plot_bgcolor="#ffffff", uirevision="crosses")
+               title={"text": crosses_title(scene), "y": 0.99}, showlegend=False,
+               plot_bgcolor="#ffffff", uirevision="crosses")
     return fig
 
 
@@ -1547,10 +1547,10 @@ def crosses_data_figure(scene) -> go.Figure:
     edges = (f"the lines are the edges of the {scene.size}° cells" if scene.size >= 5 else
              f"{scene.size}° cells are too small to draw their edges")
     set_layout(fig, height=430, margin={"l": 28, "r": 86, "t": 50, "b": 66},
-                      title={"text": f"{len(lat):,} of the {scene.n_train:,} training points, "
-                                     f"coloured by price; {edges}", "y": 0.98},
-                      legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"},
-                      plot_bgcolor="#ffffff", uirevision="crosses-data")
+               title={"text": f"{len(lat):,} of the {scene.n_train:,} training points, "
+                              f"coloured by price; {edges}", "y": 0.98},
+               legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"},
+               plot_bgcolor="#ffffff", uirevision="crosses-data")
     return fig
 
 
@@ -1574,8 +1574,8 @@ def bytes_figure(scene, *, palette: dict, names: dict, minute_cells: int,
                            cliponaxis=False, customdata=list(labels),
                            hovertemplate="%{customdata}: %{text}<extra></extra>"))
     top = float(shown.max())
-    set_layout(fig,
-        height=300, margin={"l": 246, "r": 10, "t": 40, "b": 68}, showlegend=False,
+    set_layout(
+        fig, height=300, margin={"l": 246, "r": 10, "t": 40, "b": 68}, showlegend=False,
         title={"text": f"Bytes at inference, λ = {scene.lam:g}" + ("" if show_answer else
                                                                   ": and sparse?"), "y": 0.97},
         xaxis={"type": "log", "range": [0, np.log10(top) + 1.0], "title": {"text": "bytes"},
