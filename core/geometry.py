@@ -80,7 +80,7 @@ def _project_l1(v, t):
     inside = jnp.sum(a, axis=-1, keepdims=True) <= t
     w = jnp.where(inside, v, penalties.soft_threshold(v, theta))
     w = jnp.where(t > 0, w, jnp.zeros_like(v))
-    return jnp.where(w == 0, jnp.zeros_like(w), w)  # an exact zero is +0, never −0
+    return penalties.positive_zero(w)
 
 
 def project_l2_ball(v, t):
@@ -178,8 +178,7 @@ def _pg(problem: problems.Problem, kind: str, t, w0) -> Constrained:
     w0 = w0.astype(problem.X.dtype)
     init = (w0, w0, jnp.asarray(1.0, w0.dtype), jnp.array(0), jnp.asarray(jnp.inf, w0.dtype))
     x, _, _, it, res = lax.while_loop(cond, body, init)
-    # An exact zero is +0 (inside jit ``x + 0.0`` may be simplified away, so say it plainly).
-    return Constrained(jnp.where(x == 0, jnp.zeros_like(x), x), res, it)
+    return Constrained(penalties.positive_zero(x), res, it)
 
 
 @functools.partial(jax.jit, static_argnames=("kind",))

@@ -80,6 +80,13 @@ def subgradient(kind: str, w, *, mix=0.5):
     return jnp.where(w == 0, 0.0, P_EXPONENT * safe ** (P_EXPONENT - 1) * jnp.sign(w))
 
 
+def positive_zero(w):
+    """``w`` with every exact zero written as +0, never −0 (which a soft threshold can give
+    and which prints as "-0"). Inside jit ``w + 0.0`` may be simplified away: this says it
+    plainly."""
+    return jnp.where(w == 0, jnp.zeros_like(w), w)
+
+
 def soft_threshold(v, t):
     """prox of t·|·|: sign(v)·max(|v| − t, 0). Lands on exactly 0 when |v| ≤ t."""
     return jnp.sign(v) * jnp.maximum(jnp.abs(v) - t, 0)

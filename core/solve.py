@@ -138,8 +138,7 @@ def solve_family(problem: Problem, kind: str, lams, *, mix=0.5, w0=None) -> Solu
     w0 = jnp.zeros(d) if w0 is None else jnp.asarray(w0, jnp.float64)
     convex = p64.kind != "sine" and kind in penalties.CONVEX
     sol = _fista_family(p64, kind, lams64, mix64, w0, accelerate=convex)
-    # An exact zero is +0 (inside jit ``w + 0.0`` is simplified away, so say it plainly).
-    return sol._replace(w=jnp.where(sol.w == 0, jnp.zeros_like(sol.w), sol.w))
+    return sol._replace(w=penalties.positive_zero(sol.w))
 
 
 def minimize_path(problem: Problem, kind: str, lams, *, mix=0.5) -> jax.Array:
@@ -209,8 +208,7 @@ def _ridge_solutions(problem: Problem, kind: str, lams, mix) -> Solution:
     # were a dozen programs to trace and load at a server's first page.
     w = _ridge_family(problem, lams)
     res = jax.vmap(lambda lam, w: _residual(problem, kind, lam, mix, w, 0.1))(lams, w)
-    # An exact zero is +0 (inside jit ``w + 0.0`` is simplified away, so say it plainly).
-    return Solution(jnp.where(w == 0, jnp.zeros_like(w), w), res, jnp.zeros(lams.shape, int))
+    return Solution(penalties.positive_zero(w), res, jnp.zeros(lams.shape, int))
 
 
 @functools.partial(jax.jit, static_argnames=("kind", "accelerate"))
@@ -244,7 +242,7 @@ def _active_set(problem: Problem, lam, mix, w0):
     def attempt(active, sign):
         both = active[:, None] & active[None, :]
         M = jnp.where(both, H, 0.0) + jnp.diag(jnp.where(active, 0.0, 1.0))
-        w = jnp.linalg.solve(M, jnp.where(active, q - t * sign, 0.0))
+        w = _spd_solve(M, jnp.where(active, q - t * sign, 0.0))
         w = jnp.where(active, w, 0.0)
         g = H @ w - q
         kept = active & (w * sign > 0)

@@ -281,3 +281,11 @@ def test_gradient_of_penalized_objective_is_finite_at_a_kink(kind, loss):
         dP = mix * np.sign(w_np) + (0.0 if kind == "l1" else 0.5 * 2 * w_np)
         np.testing.assert_allclose(g[~zero], (gJ + lam * dP)[~zero], rtol=1e-12, atol=1e-14)
         assert np.all(np.abs(g[zero] - gJ[zero]) <= lam * mix + 1e-12)
+
+
+def test_positive_zero_clears_the_sign_of_zero_also_inside_jit():
+    w = jnp.array([-0.0, 0.0, -1.5, 2.0])
+    for f in (penalties.positive_zero, jax.jit(penalties.positive_zero)):
+        got = np.asarray(f(w))
+        assert not np.signbit(got[:2]).any()
+        np.testing.assert_array_equal(got[2:], [-1.5, 2.0])
