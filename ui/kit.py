@@ -186,15 +186,23 @@ def chart(fig: go.Figure, key: str, filename: str) -> None:
 
 
 def share_link() -> None:
-    """The link to this exact view, in a box with a copy button."""
+    """The link to this exact view, in a box with a copy button, sent once its expander is
+    opened (as ``show_code``): Streamlit draws a code box with its syntax highlighter, whose
+    first use cost a fresh browser ~0.5 s of CPU (its grammars), while the page's charts were
+    being drawn (a CDP profile of the Landscape page's first load)."""
+    box = st.expander("Share this view", key="share_link", on_change="rerun",
+                      icon=":material/link:")
+    if not box.open:
+        return
     base = st.context.url or ""
     # only what a control took: a fragment may draw this box before ``controls_block`` has
     # dropped the link's unknown keys from the address bar
     seen = st.session_state.get(controls.SEEN_KEY)
     params = {k: v for k, v in st.query_params.to_dict().items() if seen is None or k in seen}
     link = f"{base}?{urlencode(params)}" if params else base
-    st.caption("Share this view (every control is in the link):")
-    st.code(link, language=None)
+    with box:
+        st.caption("Every control is in this link:")
+        st.code(link, language=None)
 
 
 def show_code(*functions: Callable, title: str = "Show the code") -> None:

@@ -132,10 +132,16 @@ def test_predict_then_reveal_hides_until_revealed_and_survives_reruns(page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_share_link_holds_the_controls(page):
+def test_share_link_is_sent_once_opened_and_holds_the_controls(page):
     p = PAGES[page]
     at = open_page(page, **{p["key"]: f"{p['value']:g}"})
-    link = at.code[0].value
+    box = next(e for e in at.expander if e.label == "Share this view")
+    assert not at.code, "a closed share box's code is sent (and highlighted) for nothing"
+    at.session_state[box.proto.id.rsplit("-", 1)[-1]] = True  # what opening it does
+    at.run()
+    assert not at.exception, at.exception
+    box = next(e for e in at.expander if e.label == "Share this view")
+    [link] = [c.value for c in box.code]
     assert f"{p['key']}={p['value']:g}" in link
 
 

@@ -240,6 +240,15 @@ def _decode(v: Any) -> Any:
     return v
 
 
+def share_box(page: Page) -> Locator:
+    """The page's share link box (``kit.share_link``), its expander opened if it was closed."""
+    box = page.get_by_test_id("stExpander").filter(has_text="Share this view")
+    if box.get_by_test_id("stCode").count() == 0:
+        with expect_rerun(page):
+            box.locator("summary").click()
+    return box.get_by_test_id("stCode")
+
+
 @contextlib.contextmanager
 def no_rerun(page: Page, *, settle_ms: int = 800) -> Iterator[None]:
     """Assert that the `with` body (e.g. scrubbing a slider inside a figure) runs no script."""

@@ -12,6 +12,7 @@ from .helpers import (
     open_page,
     plotly_data,
     plotly_layout,
+    share_box,
     slider_by_label,
     wait_for_app,
 )
@@ -47,6 +48,8 @@ def test_page_draws_and_t_moves_by_keyboard(page, app_server):
 def test_n_moves_by_keyboard_and_the_histogram_follows(page, app_server):
     open_geometry(page, app_server)
     assert "1,000 random problems" in plotly_layout(page, 2)["title"]["text"]
+    link = share_box(page)  # opened first: it is drawn in N's section
+    expect(link).to_contain_text("geometry")
     slider_by_label(page, N).press("ArrowRight")
     # N reruns only its own section (a fragment): quick enough that the app's script state
     # can go running → notRunning in one React commit, so wait for the chart itself
@@ -61,8 +64,7 @@ def test_n_moves_by_keyboard_and_the_histogram_follows(page, app_server):
     # L1's answers pile up on the axes: the two end bins hold far more than a middle one
     assert bars["y"][0] + bars["y"][-1] > 10 * bars["y"][len(bars["y"]) // 2]
     # the share link is drawn in that section, so it follows N too
-    expect(page.locator('[data-testid="stCode"]').filter(has_text="geometry")).to_contain_text(
-        "mc_n=1100")
+    expect(link).to_contain_text("mc_n=1100")
 
 
 def test_scrubbing_lambda_inside_the_duality_figure_needs_no_rerun(page, app_server):

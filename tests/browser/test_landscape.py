@@ -12,6 +12,7 @@ from .helpers import (
     no_rerun,
     plotly_data,
     plotly_layout,
+    share_box,
     slider_by_label,
     wait_for_app,
 )
@@ -113,7 +114,7 @@ def test_a_preset_is_a_link_and_the_share_box_matches_the_address_bar(page, app_
     assert slider_by_label(page, LAMBDA).get_attribute("aria-valuetext") == "5"
     with expect_rerun(page):
         slider_by_label(page, LAMBDA).press("ArrowLeft")
-    shared = page.get_by_test_id("stCode").first.inner_text().strip()
+    shared = share_box(page).inner_text().strip()
     assert parse_qs(urlsplit(shared).query) == parse_qs(urlsplit(page.url).query)
 
 

@@ -11,6 +11,7 @@ from .helpers import (
     open_page,
     plotly_data,
     plotly_layout,
+    share_box,
     slider_by_label,
 )
 
@@ -61,5 +62,5 @@ def test_noise_moves_the_error_curves_and_the_link(sweep_page):
     val1 = np.array(trace(after, "validation error, L2")["y"])
     assert val0.shape == val1.shape == (169,) and not np.allclose(val0, val1)
     assert np.isfinite(val1).all()
-    shared = page.get_by_test_id("stCode").first.inner_text().strip()
+    shared = share_box(page).inner_text().strip()
     assert parse_qs(urlsplit(shared).query) == parse_qs(urlsplit(page.url).query)
