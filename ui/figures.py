@@ -45,10 +45,10 @@ def set_layout(fig: go.Figure, props: dict | None = None, **kw) -> go.Figure:
     """
     layout = fig.layout
     for key, value in {**_plain(props or {}), **kw}.items():
-        try:
-            current = layout[key] if isinstance(value, (dict, list, tuple)) else None
-        except KeyError:  # a subplot's axis (xaxis2, …) that is not there yet
-            current = None
+        # ``in`` first: a missing subplot axis (xaxis2, …) raises a KeyError whose message
+        # Plotly builds with its "did you mean" search, ~1.6 ms a time
+        current = layout[key] if isinstance(value, (dict, list, tuple)) and key in layout \
+            else None
         if isinstance(value, dict) and isinstance(current, BasePlotlyType):
             value = _merged(current.to_plotly_json(), value)
         elif isinstance(value, (list, tuple)) and value and current and isinstance(
