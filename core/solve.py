@@ -278,13 +278,23 @@ def solve_warm(problem: Problem, lam, mix, w0) -> Solution:
 
 def solve(problem: Problem, kind: str, lam, *, mix=0.5, w0=None) -> Solution:
     """``minimize`` with its residual and iteration count."""
+    # The numbers as float64 arrays before the compiled call: an int λ (a preset) or a tuple
+    # start would otherwise be another trace and compile
+    return _solve(problem, kind, jnp.asarray(lam, jnp.float64), jnp.asarray(mix, jnp.float64),
+                  None if w0 is None else jnp.asarray(w0, jnp.float64))
+
+
+@functools.partial(jax.jit, static_argnames=("kind",))
+def _solve(problem: Problem, kind: str, lam64, mix64, w0) -> Solution:
+    # Compiled whole, as solve_family: its eager float64 conversions and the +0.0 took ~2 ms
+    # a call, three a rerun of the Update rules page (8 of its 11 ms of core)
     p64 = problem.astype(jnp.float64)
-    lam64, mix64 = jnp.float64(lam), jnp.float64(mix)
     if p64.kind == "least_squares" and kind in ("none", "l2"):
         w = _ridge_closed_form(p64, lam64 if kind == "l2" else jnp.float64(0))
-        return Solution(w + 0.0, _residual(p64, kind, lam64, mix64, w, 0.1), jnp.array(0))
+        return Solution(penalties.positive_zero(w), _residual(p64, kind, lam64, mix64, w, 0.1),
+                        jnp.array(0))
     d = p64.X.shape[1]
-    w0 = jnp.zeros(d) if w0 is None else jnp.asarray(w0, jnp.float64)
+    w0 = jnp.zeros(d) if w0 is None else w0
     convex = p64.kind != "sine" and kind in penalties.CONVEX
     sol = _fista(p64, kind, lam64, mix64, w0, accelerate=convex)
-    return sol._replace(w=sol.w + 0.0)  # −0.0 + 0.0 is +0.0: an exact zero prints as 0
+    return sol._replace(w=penalties.positive_zero(sol.w))  # an exact zero prints as 0

@@ -163,3 +163,16 @@ def test_a_pages_first_run_needs_no_scipy(page):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parents[2], check=True)
     assert out.stdout.strip() == "False", out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("kind", ["l1", "l2"])
+def test_solve_does_not_recompile_for_new_numbers_or_how_they_are_spelled(kind):
+    """``solve.solve`` is compiled whole: λ as an int, a float or a NumPy scalar, and the
+    start as a tuple, a list or an array, are one program (as the Update rules page calls it)."""
+    p = problems.demo("least_squares")
+    solve.solve(p, kind, 0.5, w0=(-2.5, 2.5))
+    before = cache_size(solve._solve)
+    for lam, w0 in [(1, (-2.5, 2.5)), (np.float32(0.3), [1.0, 2.0]),
+                    (np.float64(2.0), np.asarray([0.5, -0.5], np.float32)), (0.7, (1, 2))]:
+        solve.solve(p, kind, lam, w0=w0)
+    assert cache_size(solve._solve) == before
