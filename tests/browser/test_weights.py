@@ -14,6 +14,7 @@ from .helpers import (
     plotly_data,
     plotly_layout,
     slider_by_label,
+    wait_for_app,
 )
 
 LAMBDA = "λ, regularization strength"
@@ -70,8 +71,14 @@ def test_the_epoch_scrubber_runs_in_the_browser_and_epochs_move_by_keyboard(weig
     assert all(t["y"] == first[0]["y"] for t in first)
     assert first[1]["y"] != last[1]["y"]
 
-    with expect_rerun(page):
-        slider_by_label(page, EPOCHS).press("ArrowLeft")
+    slider_by_label(page, EPOCHS).press("ArrowLeft")
+    # wait for the chart itself, as the Geometry page's N test does: a quick rerun can go
+    # running → notRunning in one React commit, which expect_rerun then never sees (a 90 s
+    # timeout here, once in `make test`)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.js-plotly-plot')[0].layout.title.text"
+        ".includes('epoch 49 of 49')")
+    wait_for_app(page, charts=3)
     assert query(page)["epochs"] == ["49"]
     assert "epoch 49 of 49" in plotly_layout(page, HIST)["title"]["text"]
     assert len(plotly_data(page, CURVES)[0]["x"]) == 50
