@@ -240,6 +240,19 @@ def _decode(v: Any) -> Any:
     return v
 
 
+def wait_for_title(page: Page, index: int, text: str) -> None:
+    """Wait until the ``index``-th chart's title holds ``text``.
+
+    For a quick rerun, which can go running → notRunning in one React commit so that
+    ``expect_rerun`` never sees it: wait for the chart itself. The chart is remounted, so
+    for a moment it may be missing or not drawn yet.
+    """
+    page.wait_for_function("""([i, text]) => {
+      const t = document.querySelectorAll('.js-plotly-plot')[i]?.layout?.title;
+      return ((typeof t === 'string' ? t : t?.text) || '').includes(text);
+    }""", arg=[index, text])
+
+
 def share_box(page: Page) -> Locator:
     """The page's share link box (``kit.share_link``), its expander opened if it was closed."""
     box = page.get_by_test_id("stExpander").filter(has_text="Share this view")

@@ -15,6 +15,7 @@ from .helpers import (
     share_box,
     slider_by_label,
     wait_for_app,
+    wait_for_title,
 )
 
 BUDGET = "t, budget (ball radius)"
@@ -51,12 +52,8 @@ def test_n_moves_by_keyboard_and_the_histogram_follows(page, app_server):
     link = share_box(page)  # opened first: it is drawn in N's section
     expect(link).to_contain_text("geometry")
     slider_by_label(page, N).press("ArrowRight")
-    # N reruns only its own section (a fragment): quick enough that the app's script state
-    # can go running → notRunning in one React commit, so wait for the chart itself
-    page.wait_for_function("""() => {
-      const t = document.querySelectorAll('.js-plotly-plot')[2]?.layout?.title;
-      return ((typeof t === 'string' ? t : t?.text) || '').includes('1,100 random problems');
-    }""")
+    # N reruns only its own section (a fragment): quick, so wait for the chart itself
+    wait_for_title(page, 2, "1,100 random problems")
     wait_for_app(page, charts=3)
     assert parse_qs(urlsplit(page.url).query)["mc_n"] == ["1100"]
     bars = next(t for t in plotly_data(page, 2) if t.get("name") == "answers, L1 ball")

@@ -15,6 +15,7 @@ from .helpers import (
     plotly_layout,
     slider_by_label,
     wait_for_app,
+    wait_for_title,
 )
 
 LAMBDA = "λ, regularization strength"
@@ -72,14 +73,7 @@ def test_the_epoch_scrubber_runs_in_the_browser_and_epochs_move_by_keyboard(weig
     assert first[1]["y"] != last[1]["y"]
 
     slider_by_label(page, EPOCHS).press("ArrowLeft")
-    # wait for the chart itself, as the Geometry page's N test does: a quick rerun can go
-    # running → notRunning in one React commit, which expect_rerun then never sees (a 90 s
-    # timeout here, once in `make test`); the chart is remounted, so for a moment it may be
-    # missing or not drawn yet
-    page.wait_for_function("""() => {
-      const t = document.querySelectorAll('.js-plotly-plot')[0]?.layout?.title;
-      return ((typeof t === 'string' ? t : t?.text) || '').includes('epoch 49 of 49');
-    }""")
+    wait_for_title(page, HIST, "epoch 49 of 49")  # expect_rerun once missed this quick rerun
     wait_for_app(page, charts=3)
     assert query(page)["epochs"] == ["49"]
     assert "epoch 49 of 49" in plotly_layout(page, HIST)["title"]["text"]
