@@ -10,9 +10,12 @@ and a slider inside the figure: scrubbing needs no server round trip and a rotat
 from __future__ import annotations
 
 import base64
+import copy
 import csv
 import dataclasses
+import functools
 import io
+import json
 
 import numpy as np
 import plotly.graph_objects as go
@@ -89,25 +92,28 @@ PRESENTER = Style(line_scale=2.0, marker_scale=1.6, font_size=20)
 
 
 def apply_style(fig: go.Figure, style: Style) -> go.Figure:
-    """Scale every trace's line widths and marker sizes, and the fonts, for ``style``."""
+    """``fig`` drawn in ``style``: every trace's line widths and marker sizes scaled, the fonts
+    and margins set. Works on the spec (``to_dict()``), so any figure, a ``PlainFigure`` too,
+    comes back as a ``PlainFigure``; the classroom style returns ``fig`` itself."""
     if style == CLASSROOM:
         return fig
-    for t in fig.data:
-        line = getattr(t, "line", None)
-        if line is not None and line.width is not None:
-            line.width = line.width * style.line_scale
-        marker = getattr(t, "marker", None)
-        # a bar's marker has no size: getattr with a default, not marker.size
-        if marker is not None and isinstance(getattr(marker, "size", None), (int, float)):
-            marker.size = marker.size * style.marker_scale
+    spec = fig.to_dict()
+    for t in spec["data"]:
+        line, marker = t.get("line", {}), t.get("marker", {})
+        if isinstance(line.get("width"), (int, float)):
+            line["width"] = line["width"] * style.line_scale
+        # an array of sizes (a bar's marker has none) stays as it is
+        if isinstance(marker.get("size"), (int, float)):
+            marker["size"] = marker["size"] * style.marker_scale
     # Margins hold text (ticks, titles, legends): they grow with the font, so plotly.js
     # still draws the figure once (see the note on margins at the top of this module).
     scale = style.font_size / CLASSROOM.font_size
-    m = fig.layout.margin
-    set_layout(fig, font_size=style.font_size, margin={
-        side: None if getattr(m, side) is None else round(getattr(m, side) * scale)
-        for side in "lrtb"})
-    return fig
+    layout = spec["layout"]
+    layout["font"] = {**layout.get("font", {}), "size": style.font_size}
+    margin = layout.get("margin", {})
+    layout["margin"] = {**margin, **{side: round(margin[side] * scale) for side in "lrtb"
+                                     if margin.get(side) is not None}}
+    return PlainFigure(spec)
 
 
 def fmt_weight(x: float) -> str:
@@ -308,6 +314,41 @@ def _typed_arrays(v):
     return v
 
 
+class PlainFigure(go.Figure):
+    """A figure kept as the plain spec it was built as: ``{"data": [...], "layout": {...}}``.
+
+    A ``go.Figure`` validates every property as it is set: for the λ sweep's paths figure
+    (35 traces, six panels) that was ~30 of the ~35 ms it took to build, every rerun. A
+    builder here that makes its traces and layout as dicts (known keys, finite float32
+    arrays; ``tests/unit/test_figures.py`` has Plotly validate each such spec) wraps them in
+    this class. Streamlit takes a ``go.Figure``'s ``to_dict()`` as validated, so the spec goes
+    out as built, its arrays base64-encoded once, with the template a ``go.Figure`` would get.
+    ``fig.data`` and ``fig.layout`` stay empty: read a figure's spec with ``to_dict()``.
+    """
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        out = _typed_arrays(self._spec)
+        layout = out.setdefault("layout", {})
+        if "template" not in layout:  # the default template, as go.Figure() sets it
+            layout["template"] = super().to_dict()["layout"].get("template")
+            if layout["template"] is None:
+                del layout["template"]
+        return out
+
+
+def _array(v) -> np.ndarray:
+    """A figure's array as NumPy: from a list, or from a typed array (base64, dtype, shape)."""
+    if isinstance(v, dict) and "bdata" in v:
+        a = np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+        shape = v.get("shape")
+        return a.reshape([int(n) for n in shape.split(",")]) if shape else a
+    return np.asarray(v if v is not None else [])
+
+
 def add_frame_slider(fig: FramedFigure, labels, index: int, frames: list[dict], *, prefix: str
                      ) -> FramedFigure:
     """Attach ``frames`` and a slider inside the figure that shows them (one step per frame,
@@ -492,12 +533,9 @@ def figure_csv(fig: go.Figure) -> str:
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(["trace", "point", "x", "y", "z"])
-    for t in fig.data:
-        name = t.name or t.type
-        x = np.asarray(t.x if t.x is not None else [], dtype=float)
-        y = np.asarray(t.y if t.y is not None else [], dtype=float)
-        z = np.asarray(getattr(t, "z", None) if getattr(t, "z", None) is not None else [],
-                       dtype=float)
+    for t in fig.to_dict()["data"]:  # the spec as sent: a PlainFigure has no fig.data
+        name = t.get("name") or t.get("type", "scatter")
+        x, y, z = (_array(t.get(k)).astype(float) for k in ("x", "y", "z"))
         if z.ndim == 2:  # a grid: z[i, j] at (x[j], y[i])
             for i in range(z.shape[0]):
                 for j in range(z.shape[1]):
@@ -1116,6 +1154,27 @@ def _weight_text(w) -> list[str]:
     return [fmt_weight(v) for v in np.asarray(w, np.float64)]
 
 
+def _grid_layout(rows: int, cols: int, **kw) -> dict:
+    """The layout ``make_subplots(rows, cols, **kw)`` gives (axes, domains, panel titles) as
+    plain data, without the template: a fresh copy of one computed once per set of arguments
+    (``kw`` as JSON would write it)."""
+    return copy.deepcopy(_grid_layout_of(json.dumps([rows, cols, kw], sort_keys=True)))
+
+
+@functools.lru_cache(maxsize=16)
+def _grid_layout_of(args: str) -> dict:
+    rows, cols, kw = json.loads(args)
+    layout = subplots(rows, cols, **kw).layout.to_plotly_json()
+    layout.pop("template", None)
+    return layout
+
+
+def _on_panel(n: int) -> dict:
+    """The axes of panel ``n`` (``make_subplots`` numbers them from 1, row by row, skipping
+    empty cells) as a trace names them."""
+    return {"xaxis": f"x{n if n > 1 else ''}", "yaxis": f"y{n if n > 1 else ''}"}
+
+
 def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", "elastic_net",
                  "l2"), mix: float = 0.5, show_answer: bool = True) -> go.Figure:
     """Every weight against λ (log axis) for L1, elastic net and L2 side by side (top), the
@@ -1124,21 +1183,19 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
 
     ``paths`` is ``core.sweep.Paths``. A feature the data were made from (true weight ≠ 0)
     is drawn solid, one that does not matter dotted. Hover says an exact zero as such. With
-    ``show_answer`` False only the axes and the λ line are drawn (predict first).
+    ``show_answer`` False only the axes and the λ line are drawn (predict first). Built as a
+    ``PlainFigure``: 35 traces, rebuilt on every λ move.
     """
     lams, lam = np.asarray(paths.lams, np.float32), float(paths.lams[index])
     d, cols = len(paths.names), len(kinds)
     titles = [names[k] if k != "elastic_net" else f"{names[k]} (mix {mix:g})" for k in kinds]
-    fig = subplots(2, cols, shared_xaxes=True, row_heights=[0.7, 0.3],
-                   vertical_spacing=0.07, horizontal_spacing=0.05,
-                   subplot_titles=titles + [""] * cols)
-    traces, rows, where, shapes, notes, axes = [], [], [], [], [], {}
+    layout = _grid_layout(2, cols, subplot_titles=titles + [""] * cols, shared_xaxes=True,
+                          row_heights=[0.7, 0.3], vertical_spacing=0.07, horizontal_spacing=0.05)
+    traces, shapes, notes, axes = [], [], [], {}
     matters = np.asarray(paths.w_true) != 0
 
-    def add(trace, row: int, col: int) -> None:
-        traces.append(trace)
-        rows.append(row)
-        where.append(col)
+    def add(trace: dict, row: int, col: int) -> None:
+        traces.append({"type": "scatter", **trace, **_on_panel((row - 1) * cols + col)})
 
     def ax(n: int) -> str:  # the axis suffix of panel n (1 … 2·cols, row by row)
         return "" if n == 1 else str(n)
@@ -1166,40 +1223,39 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
         if not show_answer:
             continue
         for j in range(d):
-            add(go.Scatter(x=lams, y=finite(coef[:, j]), mode="lines", showlegend=False,
-                           name=f"path, {paths.names[j]}, {names[kind]}",
-                           line={"color": color, "width": 2.2 if matters[j] else 1.3,
-                                 "dash": "solid" if matters[j] else "dot"},
-                           text=_weight_text(coef[:, j]),
-                           hovertemplate=f"{paths.names[j]}" + "<br>λ = %{x:.3g}<br>w = %{text}"
-                                         f"<extra>{names[kind]}</extra>"), 1, c)
+            add({"x": lams, "y": finite(coef[:, j]), "mode": "lines", "showlegend": False,
+                 "name": f"path, {paths.names[j]}, {names[kind]}",
+                 "line": {"color": color, "width": 2.2 if matters[j] else 1.3,
+                          "dash": "solid" if matters[j] else "dot"},
+                 "text": _weight_text(coef[:, j]),
+                 "hovertemplate": f"{paths.names[j]}" + "<br>λ = %{x:.3g}<br>w = %{text}"
+                                  f"<extra>{names[kind]}</extra>"}, 1, c)
         at = coef[index]
-        add(go.Scatter(x=np.full(d, lam, np.float32), y=finite(at), mode="markers",
-                       showlegend=False, name=f"weights at λ, {names[kind]}",
-                       marker={"size": 7, "color": color, "line": {"width": 1, "color": "#000000"}},
-                       text=[f"{nm} = {fmt_weight(v)}" for nm, v in zip(paths.names, at,
-                                                                        strict=True)],
-                       hovertemplate="%{text}<extra>λ = " + f"{lam:g}</extra>"), 1, c)
+        add({"x": np.full(d, lam, np.float32), "y": finite(at), "mode": "markers",
+             "showlegend": False, "name": f"weights at λ, {names[kind]}",
+             "marker": {"size": 7, "color": color, "line": {"width": 1, "color": "#000000"}},
+             "text": [f"{nm} = {fmt_weight(v)}" for nm, v in zip(paths.names, at, strict=True)],
+             "hovertemplate": "%{text}<extra>λ = " + f"{lam:g}</extra>"}, 1, c)
         nz = np.asarray(paths.nonzeros[kind])
-        add(go.Scatter(x=lams, y=nz.astype(np.float32), mode="lines", showlegend=False,
-                       name=f"non-zero weights, {names[kind]}",
-                       line={"color": color, "width": 2.5, "shape": "hv"},
-                       hovertemplate="λ = %{x:.3g}: %{y} non-zero<extra>" + names[kind]
-                                     + "</extra>"), 2, c)
-        add(go.Scatter(x=np.asarray([lam], np.float32), y=np.asarray([nz[index]], np.float32),
-                       mode="markers+text", text=[f"{int(nz[index])}"], textposition="top right",
-                       showlegend=False, name=f"non-zero weights at λ, {names[kind]}",
-                       marker={"size": 9, "color": color, "line": {"width": 1, "color": "#000000"}},
-                       hovertemplate=f"λ = {lam:g}: " + "%{y} non-zero<extra>" + names[kind]
-                                     + "</extra>"), 2, c)
+        add({"x": lams, "y": nz.astype(np.float32), "mode": "lines", "showlegend": False,
+             "name": f"non-zero weights, {names[kind]}",
+             "line": {"color": color, "width": 2.5, "shape": "hv"},
+             "hovertemplate": "λ = %{x:.3g}: %{y} non-zero<extra>" + names[kind] + "</extra>"},
+            2, c)
+        add({"x": np.asarray([lam], np.float32), "y": np.asarray([nz[index]], np.float32),
+             "mode": "markers+text", "text": [f"{int(nz[index])}"],
+             "textposition": "top right", "showlegend": False,
+             "name": f"non-zero weights at λ, {names[kind]}",
+             "marker": {"size": 9, "color": color, "line": {"width": 1, "color": "#000000"}},
+             "hovertemplate": f"λ = {lam:g}: " + "%{y} non-zero<extra>" + names[kind]
+                              + "</extra>"}, 2, c)
     if show_answer:  # the legend says what solid and dotted mean, once
         for label, dash, width in (("feature that matters (true w ≠ 0)", "solid", 2.2),
                                    ("feature that does not (true w = 0)", "dot", 1.3)):
             # legend only: one point draws no line (an empty trace would get no legend entry)
-            add(go.Scatter(x=lams[:1], y=np.zeros(1, np.float32), mode="lines", name=label,
-                           hoverinfo="skip",
-                           line={"color": "#555555", "dash": dash, "width": width}), 1, 1)
-        fig.add_traces(traces, rows=rows, cols=where)
+            add({"x": lams[:1], "y": np.zeros(1, np.float32), "mode": "lines", "name": label,
+                 "hoverinfo": "skip", "line": {"color": "#555555", "dash": dash, "width": width}},
+                1, 1)
     axes["yaxis"]["title"] = {"text": "weight w_k"}
     axes[f"yaxis{ax(cols + 1)}"]["title"] = {"text": "non-zero"}
     if show_answer:
@@ -1207,12 +1263,14 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
         title = f"λ = {lam:g}: non-zero weights {counts} (of {d})"
     else:
         title = f"λ = {lam:g}: which weights reach exactly 0, and when?"
-    set_layout(fig, axes, height=560, margin={"l": 72, "r": 18, "t": 90, "b": 80},
-               title={"text": title, "y": 0.98},
-               legend={"orientation": "h", "x": 0, "y": 1.06, "yanchor": "bottom"},
-               shapes=shapes, annotations=list(fig.layout.annotations) + notes,
-               uirevision="paths")
-    return fig
+    for key, value in axes.items():
+        layout[key] = _merged(layout.get(key, {}), value)
+    layout.update(height=560, margin={"l": 72, "r": 18, "t": 90, "b": 80},
+                  title={"text": title, "y": 0.98},
+                  legend={"orientation": "h", "x": 0, "y": 1.06, "yanchor": "bottom"},
+                  shapes=shapes, annotations=layout.get("annotations", []) + notes,
+                  uirevision="paths")
+    return PlainFigure({"data": traces, "layout": layout})
 
 
 def _region(fig: go.Figure, x0: float, x1: float, text: str, fill: str) -> None:
@@ -1339,81 +1397,84 @@ def residuals_figure(res, *, palette: dict, show_answer: bool = True) -> go.Figu
     of bins, right, with the residuals that are exactly 0 counted apart.
 
     ``res`` is ``core.sweep.Residuals``. With ``show_answer`` False only the data are drawn.
+    A ``PlainFigure``: rebuilt on every rerun of the page.
     """
     data, sq, ab = res.data, res.squared, res.absolute
-    fig = subplots(2, 2, specs=[[{"rowspan": 2}, {}], [None, {}]], column_widths=[0.55, 0.45],
-                   horizontal_spacing=0.08, vertical_spacing=0.16,
-                   subplot_titles=["the data and the two lines",
-                                   "residuals, squared loss (L2)",
-                                   "residuals, absolute loss (L1)"])
+    # panels: 1 the data (both rows), 2 the squared loss's residuals, 3 the absolute loss's
+    layout = _grid_layout(2, 2, specs=[[{"rowspan": 2}, {}], [None, {}]],
+                          column_widths=[0.55, 0.45], horizontal_spacing=0.08,
+                          vertical_spacing=0.16,
+                          subplot_titles=["the data and the two lines",
+                                          "residuals, squared loss (L2)",
+                                          "residuals, absolute loss (L1)"])
+    traces, notes = [], []
     x, y, out = (np.asarray(a) for a in (data.x, data.y, data.outlier))
     for mask, label, symbol in ((~out, "data", "circle"),
                                 (out, "outliers (pushed up)", "x-thin-open")):
-        fig.add_trace(go.Scatter(x=x[mask].astype(np.float32), y=finite(y[mask]), mode="markers",
-                                 name=label, marker={"size": 7, "color": "#555555",
-                                                     "symbol": symbol, "line": {"width": 1.5}},
-                                 hovertemplate="x %{x:.3f}<br>y %{y:.3f}<extra></extra>"),
-                      row=1, col=1)
+        traces.append({"type": "scatter", "x": x[mask].astype(np.float32), "y": finite(y[mask]),
+                       "mode": "markers", "name": label,
+                       "marker": {"size": 7, "color": "#555555", "symbol": symbol,
+                                  "line": {"width": 1.5}},
+                       "hovertemplate": "x %{x:.3f}<br>y %{y:.3f}<extra></extra>", **_on_panel(1)})
     if show_answer:
         xs = np.asarray([x.min(), x.max()], np.float64)
         for line, kind, label in ((sq, "l2", "squared loss (L2): least squares"),
                                   (ab, "l1", "absolute loss (L1): least absolute deviations")):
-            fig.add_trace(go.Scatter(x=xs.astype(np.float32), y=finite(line.a + line.b * xs),
-                                     mode="lines", name=label,
-                                     line={"color": palette[kind], "width": 3},
-                                     hovertemplate=f"y = {line.a:.4f} + {line.b:.4f}·x"
-                                                   "<extra></extra>"), row=1, col=1)
+            traces.append({"type": "scatter", "x": xs.astype(np.float32),
+                           "y": finite(line.a + line.b * xs), "mode": "lines", "name": label,
+                           "line": {"color": palette[kind], "width": 3},
+                           "hovertemplate": f"y = {line.a:.4f} + {line.b:.4f}·x<extra></extra>",
+                           **_on_panel(1)})
         zero = np.asarray(ab.residuals) == 0
-        fig.add_trace(go.Scatter(x=x[zero].astype(np.float32), y=finite(y[zero]), mode="markers",
-                                 name=f"residual exactly 0 (absolute loss): {int(zero.sum())}",
-                                 marker={"size": 15, "color": palette["l1"],
-                                         "symbol": "circle-open", "line": {"width": 2.5}},
-                                 hovertemplate="on the L1 line: residual 0 exactly"
-                                               "<extra></extra>"), row=1, col=1)
+        traces.append({"type": "scatter", "x": x[zero].astype(np.float32),
+                       "y": finite(y[zero]), "mode": "markers",
+                       "name": f"residual exactly 0 (absolute loss): {int(zero.sum())}",
+                       "marker": {"size": 15, "color": palette["l1"], "symbol": "circle-open",
+                                  "line": {"width": 2.5}},
+                       "hovertemplate": "on the L1 line: residual 0 exactly<extra></extra>",
+                       **_on_panel(1)})
         r_all = np.concatenate([sq.residuals, ab.residuals])
         span = max(float(np.max(np.abs(r_all))), 1e-6)
         edges = np.linspace(-span, span, 31)
         mid, width = (edges[:-1] + edges[1:]) / 2, float(edges[1] - edges[0])
         top = 0
-        for row, line, kind in ((1, sq, "l2"), (2, ab, "l1")):
+        for panel, line, kind in ((2, sq, "l2"), (3, ab, "l1")):
+            loss = "squared" if kind == "l2" else "absolute"
             r = np.asarray(line.residuals)
             nz = r[r != 0]
             counts, _ = np.histogram(nz, edges)
             top = max(top, int(counts.max()) if len(counts) else 0, line.exact_zeros)
-            fig.add_trace(go.Bar(x=mid.astype(np.float32), y=counts.astype(np.int32),
-                                 width=width, showlegend=False,
-                                 name=f"residuals ≠ 0, {'squared' if kind == 'l2' else 'absolute'}"
-                                      " loss",
-                                 marker={"color": palette[kind], "line": {"width": 0}},
-                                 hovertemplate="%{y} residuals near %{x:.2f}<extra></extra>"),
-                          row=row, col=2)
-            fig.add_trace(go.Bar(x=np.asarray([0.0], np.float32),
-                                 y=np.asarray([line.exact_zeros], np.int32), width=width / 3,
-                                 showlegend=False,
-                                 name=f"exactly 0, {'squared' if kind == 'l2' else 'absolute'}"
-                                      " loss",
-                                 marker={"color": "#000000"},
-                                 hovertemplate="%{y} residuals exactly 0<extra></extra>"),
-                          row=row, col=2)
-            fig.add_annotation(x=0, y=line.exact_zeros, ax=-45, ay=-28, showarrow=True,
-                               arrowcolor="#000000", arrowwidth=1.5,
-                               text=f"<b>{line.exact_zeros}</b> exactly 0",
-                               bgcolor="rgba(255,255,255,0.85)", row=row, col=2)
-        for row in (1, 2):
-            fig.update_yaxes(title_text="count", range=[0, top * 1.3 + 2], row=row, col=2)
-        fig.update_xaxes(range=[-span * 1.05, span * 1.05], row=1, col=2)
-        fig.update_xaxes(range=[-span * 1.05, span * 1.05], title_text="residual y − ŷ",
-                         row=2, col=2)
-    fig.update_xaxes(title_text="x", row=1, col=1)
-    fig.update_yaxes(title_text="y", row=1, col=1)
+            traces.append({"type": "bar", "x": mid.astype(np.float32),
+                           "y": counts.astype(np.int32), "width": width, "showlegend": False,
+                           "name": f"residuals ≠ 0, {loss} loss",
+                           "marker": {"color": palette[kind], "line": {"width": 0}},
+                           "hovertemplate": "%{y} residuals near %{x:.2f}<extra></extra>",
+                           **_on_panel(panel)})
+            traces.append({"type": "bar", "x": np.asarray([0.0], np.float32),
+                           "y": np.asarray([line.exact_zeros], np.int32), "width": width / 3,
+                           "showlegend": False, "name": f"exactly 0, {loss} loss",
+                           "marker": {"color": "#000000"},
+                           "hovertemplate": "%{y} residuals exactly 0<extra></extra>",
+                           **_on_panel(panel)})
+            notes.append({"x": 0, "y": line.exact_zeros, "ax": -45, "ay": -28,
+                          "showarrow": True, "arrowcolor": "#000000", "arrowwidth": 1.5,
+                          "text": f"<b>{line.exact_zeros}</b> exactly 0",
+                          "bgcolor": "rgba(255,255,255,0.85)",
+                          "xref": f"x{panel}", "yref": f"y{panel}"})
+        for panel in (2, 3):
+            layout[f"yaxis{panel}"].update(title={"text": "count"}, range=[0, top * 1.3 + 2])
+            layout[f"xaxis{panel}"]["range"] = [-span * 1.05, span * 1.05]
+        layout["xaxis3"]["title"] = {"text": "residual y − ŷ"}
+    layout["xaxis"]["title"] = {"text": "x"}
+    layout["yaxis"]["title"] = {"text": "y"}
     share = f"{100 * res.share:.0f} % outliers"
     title = (f"{share}: the absolute-loss line passes through {ab.exact_zeros} points exactly"
              if show_answer else f"{share}: where will each line go?")
-    set_layout(fig, height=500, margin={"l": 70, "r": 10, "t": 80, "b": 124}, barmode="overlay",
-               title={"text": title, "y": 0.98},
-               legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
-               uirevision="residuals")
-    return fig
+    layout.update(height=500, margin={"l": 70, "r": 10, "t": 80, "b": 124}, barmode="overlay",
+                  title={"text": title, "y": 0.98},
+                  legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
+                  annotations=layout.get("annotations", []) + notes, uirevision="residuals")
+    return PlainFigure({"data": traces, "layout": layout})
 
 
 # ---- the Sparse crosses page -------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """ui.figures: pure builders, checked against NumPy recomputations of what they draw."""
 
+import base64
 import copy
 import csv
 import io
@@ -117,16 +118,25 @@ def test_standalone_html_embeds_plotly_and_needs_no_network(scene):
 def test_presenter_style_doubles_lines_and_scales_markers(scene):
     fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(0, 0))
     before = [(t.line.width if getattr(t, "line", None) else None) for t in fig.data]
+    sizes = [t.marker.size if getattr(t, "marker", None) else None for t in fig.data]
     margins = {side: getattr(fig.layout.margin, side) for side in "lrtb"}
-    figures.apply_style(fig, figures.PRESENTER)
-    after = [(t.line.width if getattr(t, "line", None) else None) for t in fig.data]
+    styled = figures.apply_style(fig, figures.PRESENTER)
+    spec = go.Figure(styled.to_dict())  # Plotly validates the styled spec
+    after = [(t.line.width if getattr(t, "line", None) else None) for t in spec.data]
     for a, b in zip(before, after, strict=True):
         if a:
             assert b == pytest.approx(2 * a)
-    assert fig.layout.font.size == figures.PRESENTER.font_size
+    for a, b in zip(sizes, [t.marker.size if getattr(t, "marker", None) else None
+                            for t in spec.data], strict=True):
+        if isinstance(a, (int, float)):
+            assert b == pytest.approx(1.6 * a)
+    assert spec.layout.font.size == figures.PRESENTER.font_size
     # text 20/13 as big needs margins 20/13 as wide (else plotly.js widens them and redraws)
     for side, m in margins.items():
-        assert getattr(fig.layout.margin, side) == round(m * 20 / 13)
+        assert getattr(spec.layout.margin, side) == round(m * 20 / 13)
+    # the frames (λ scrubbing) go along unchanged
+    assert styled.to_dict()["frames"] == fig.to_dict()["frames"]
+    assert figures.apply_style(fig, figures.CLASSROOM) is fig
 
 
 def test_non_finite_values_never_reach_a_chart():
@@ -196,3 +206,80 @@ def test_subplots_lays_out_as_make_subplots(rows, cols, kw):
     for fig in (want, got):  # and row/col still place traces on the right axes
         fig.add_trace(go.Scatter(x=[0, 1], y=[1, 0]), row=rows, col=cols)
     assert got.to_dict() == want.to_dict()
+
+
+# ---- PlainFigure: a spec built as plain data, validated here rather than on every rerun ----
+
+@pytest.fixture(scope="module")
+def page_paths():
+    from core import sweep
+    return sweep.paths()
+
+
+def _plain_figures(show_answer: bool) -> dict:
+    """Every figure built as a PlainFigure, at a page's setting."""
+    from core import sweep
+    return {
+        "paths": figures.paths_figure(sweep.paths(), 100, palette=PALETTE, names=PENALTY_NAMES,
+                                      show_answer=show_answer),
+        "residuals": figures.residuals_figure(sweep.residuals(0.2), palette=PALETTE,
+                                              show_answer=show_answer),
+    }
+
+
+@pytest.mark.parametrize("show_answer", [True, False])
+def test_plain_figures_are_specs_plotly_accepts_unchanged(show_answer):
+    """Plotly validates every key and value of a plain spec (it raises on an unknown key or
+    a bad value) and, reading it back, writes the same spec: nothing was coerced. The
+    template is the one a go.Figure gets."""
+    template = go.Figure().to_dict()["layout"]["template"]
+    for name, fig in _plain_figures(show_answer).items():
+        assert isinstance(fig, figures.PlainFigure), name
+        spec = fig.to_dict()
+        assert go.Figure(spec).to_dict() == spec, name
+        assert spec["layout"]["template"] == template, name
+
+
+def test_paths_figure_draws_nothing_but_axes_before_the_reveal(page_paths):
+    n = len(page_paths.names)
+    for show, traces in ((True, 3 * (n + 3) + 2), (False, 0)):
+        fig = figures.paths_figure(page_paths, 100, palette=PALETTE, names=PENALTY_NAMES,
+                                   show_answer=show)
+        assert len(fig.to_dict()["data"]) == traces
+
+
+def _decoded(v):
+    """A spec's array: a list, or a typed array (base64 of little-endian values)."""
+    if isinstance(v, dict):
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"]))
+    return np.asarray(v)
+
+
+def test_paths_figure_draws_every_path_in_its_panel(page_paths):
+    """Each path is core's column, on the log-λ axes of its penalty's top panel."""
+    data = figures.paths_figure(page_paths, 60, palette=PALETTE,
+                                names=PENALTY_NAMES).to_dict()["data"]
+    for c, kind in enumerate(("l1", "elastic_net", "l2"), start=1):
+        for j, feature in enumerate(page_paths.names):
+            t = next(t for t in data if t["name"] == f"path, {feature}, {PENALTY_NAMES[kind]}")
+            assert (t["xaxis"], t["yaxis"]) == (f"x{c if c > 1 else ''}",
+                                                f"y{c if c > 1 else ''}")
+            np.testing.assert_array_equal(_decoded(t["y"]),
+                                          np.asarray(page_paths.coef[kind][:, j], np.float32))
+            np.testing.assert_array_equal(_decoded(t["x"]),
+                                          np.asarray(page_paths.lams, np.float32))
+        nz = next(t for t in data if t["name"] == f"non-zero weights, {PENALTY_NAMES[kind]}")
+        assert (nz["xaxis"], nz["yaxis"]) == (f"x{c + 3}", f"y{c + 3}")
+        np.testing.assert_array_equal(_decoded(nz["y"]), (page_paths.coef[kind] != 0).sum(1))
+
+
+def test_csv_and_style_read_a_plain_figure(page_paths):
+    fig = figures.paths_figure(page_paths, 60, palette=PALETTE, names=PENALTY_NAMES)
+    rows = list(csv.DictReader(io.StringIO(figures.figure_csv(fig))))
+    first = [r for r in rows if r["trace"] == f"path, {page_paths.names[0]}, L1"]
+    assert len(first) == len(page_paths.lams)
+    assert float(first[-1]["y"]) == float(np.float32(page_paths.coef["l1"][-1, 0]))
+    styled = figures.apply_style(fig, figures.PRESENTER).to_dict()
+    widths = [(t["line"]["width"], s["line"]["width"]) for t, s in
+              zip(fig.to_dict()["data"], styled["data"], strict=True) if "line" in t]
+    assert widths and all(s == pytest.approx(2 * w) for w, s in widths)
