@@ -44,19 +44,24 @@ def set_layout(fig: go.Figure, props: dict | None = None, **kw) -> go.Figure:
     merge follows ``update_layout``: a dict updates a dict key by key; a list of dicts given
     for a non-empty array of objects (``annotations``) updates it element-wise, cycling, or,
     if longer, keeps it and appends the rest; anything else replaces. Magic-underscore keys
-    (``title_y``) work as there.
+    (``title_y``) work as there, on a ``go.Figure``; a ``PlainFigure``'s layout is plain data,
+    so give it nested dicts (``title={"y": …}``).
     """
-    layout = fig.layout
+    plain = isinstance(fig, PlainFigure)
+    layout = fig.spec["layout"] if plain else fig.layout
     for key, value in {**_plain(props or {}), **kw}.items():
         # ``in`` first: a missing subplot axis (xaxis2, …) raises a KeyError whose message
         # Plotly builds with its "did you mean" search, ~1.6 ms a time
         current = layout[key] if isinstance(value, (dict, list, tuple)) and key in layout \
             else None
-        if isinstance(value, dict) and isinstance(current, BasePlotlyType):
-            value = _merged(current.to_plotly_json(), value)
+        if not plain:
+            current = [_plain(c) for c in current] if isinstance(current, tuple) \
+                else _plain(current)
+        if isinstance(value, dict) and isinstance(current, dict):
+            value = _merged(current, value)
         elif isinstance(value, (list, tuple)) and value and current and isinstance(
-                current, tuple) and isinstance(current[0], BasePlotlyType):
-            old = [c.to_plotly_json() for c in current]
+                current, list) and isinstance(current[0], dict):
+            old = current
             if len(value) <= len(old):
                 value = [_merged(o, _plain(value[i % len(value)])) for i, o in enumerate(old)]
             else:  # what update_layout gives: the old elements as they were, then the rest
@@ -146,14 +151,17 @@ def contour_levels(Z) -> dict:
 
 # ---- traces ------------------------------------------------------------------------------
 
-def contour_trace(w1, w2, Z, *, name: str = "J + λ·P", showscale: bool = False) -> go.Contour:
-    return go.Contour(
-        x=np.asarray(w1, np.float32), y=np.asarray(w2, np.float32), z=finite(Z),
-        contours={**contour_levels(Z), "coloring": "fill", "showlines": True},
-        line={"width": 0.6, "color": "rgba(60,60,60,0.35)"},
-        colorscale=SURFACE_SCALE, showscale=showscale, name=name,
-        hovertemplate="w₁ %{x:.3f}<br>w₂ %{y:.3f}<br>" + name + " %{z:.4f}<extra></extra>",
-    )
+# Trace builders return plain dicts (Plotly's keys): a PlainFigure takes them as they are, a
+# go.Figure validates them as it adds them.
+
+def contour_trace(w1, w2, Z, *, name: str = "J + λ·P", showscale: bool = False) -> dict:
+    return {"type": "contour", "x": np.asarray(w1, np.float32),
+            "y": np.asarray(w2, np.float32), "z": finite(Z),
+            "contours": {**contour_levels(Z), "coloring": "fill", "showlines": True},
+            "line": {"width": 0.6, "color": "rgba(60,60,60,0.35)"},
+            "colorscale": SURFACE_SCALE, "showscale": showscale, "name": name,
+            "hovertemplate": "w₁ %{x:.3f}<br>w₂ %{y:.3f}<br>" + name
+                             + " %{z:.4f}<extra></extra>"}
 
 
 def _ball_xy(ball) -> tuple[np.ndarray, np.ndarray]:
@@ -162,37 +170,38 @@ def _ball_xy(ball) -> tuple[np.ndarray, np.ndarray]:
     return ball[ok, 0], ball[ok, 1]
 
 
-def ball_trace(ball, color: str, *, name: str) -> go.Scatter:
+def ball_trace(ball, color: str, *, name: str) -> dict:
     x, y = _ball_xy(ball)
-    return go.Scatter(x=x, y=y, mode="lines", name=name,
-                      line={"color": color, "width": 2, "dash": "dash"}, hoverinfo="name")
+    return {"type": "scatter", "x": x, "y": y, "mode": "lines", "name": name,
+            "line": {"color": color, "width": 2, "dash": "dash"}, "hoverinfo": "name"}
 
 
-def path_trace(path, color: str, *, name: str) -> go.Scatter:
+def path_trace(path, color: str, *, name: str) -> dict:
     path = np.asarray(path, np.float32)
-    return go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name=name,
-                      line={"color": color, "width": 2.5}, marker={"size": 4, "color": color},
-                      hovertemplate="w₁ %{x:.4f}<br>w₂ %{y:.4f}<extra>" + name + "</extra>")
+    return {"type": "scatter", "x": path[:, 0], "y": path[:, 1], "mode": "lines+markers",
+            "name": name, "line": {"color": color, "width": 2.5},
+            "marker": {"size": 4, "color": color},
+            "hovertemplate": "w₁ %{x:.4f}<br>w₂ %{y:.4f}<extra>" + name + "</extra>"}
 
 
-def start_trace(w0) -> go.Scatter:
-    return go.Scatter(x=np.asarray([w0[0]], np.float32), y=np.asarray([w0[1]], np.float32),
-                      mode="markers", name="start",
-                      marker={"symbol": "circle-open", "size": 12, "color": "#000000",
-                              "line": {"width": 2}})
+def start_trace(w0) -> dict:
+    return {"type": "scatter", "x": np.asarray([w0[0]], np.float32),
+            "y": np.asarray([w0[1]], np.float32), "mode": "markers", "name": "start",
+            "marker": {"symbol": "circle-open", "size": 12, "color": "#000000",
+                       "line": {"width": 2}}}
 
 
 def _minimizer_text(name: str, w) -> str:
     return f"{name}<br>w₁ = {fmt_weight(w[0])}<br>w₂ = {fmt_weight(w[1])}<extra></extra>"
 
 
-def minimizer_trace(w, color: str, *, name: str) -> go.Scatter:
+def minimizer_trace(w, color: str, *, name: str) -> dict:
     """The minimizer as a star, with its coordinates (exact zeros said as such) on hover."""
     w = np.asarray(w, np.float64)
-    return go.Scatter(x=w[:1].astype(np.float32), y=w[1:2].astype(np.float32),
-                      mode="markers", name=name, hovertemplate=_minimizer_text(name, w),
-                      marker={"symbol": "star", "size": 16, "color": color,
-                              "line": {"width": 1, "color": "#000000"}})
+    return {"type": "scatter", "x": w[:1].astype(np.float32), "y": w[1:2].astype(np.float32),
+            "mode": "markers", "name": name, "hovertemplate": _minimizer_text(name, w),
+            "marker": {"symbol": "star", "size": 16, "color": color,
+                       "line": {"width": 1, "color": "#000000"}}}
 
 
 def zero_annotations(w, color: str) -> list[dict]:
@@ -304,8 +313,14 @@ def _typed_arrays(v):
     if isinstance(v, (list, tuple)):
         return [_typed_arrays(x) for x in v]
     if isinstance(v, np.ndarray) and v.size and v.dtype.kind in "fiu":
-        if v.dtype.itemsize == 8 and v.dtype.kind != "f":  # plotly.js has no 64-bit integers
-            v = v.astype(np.int32)
+        if v.dtype.itemsize == 8 and v.dtype.kind != "f":  # plotly.js has no 64-bit integers:
+            # the narrowest type that holds the values, as Plotly picks it
+            narrow = next((t for t in ((np.int8, np.int16, np.int32) if v.dtype.kind == "i"
+                                       else (np.uint8, np.uint16, np.uint32))
+                           if np.iinfo(t).min <= v.min() and v.max() <= np.iinfo(t).max), None)
+            if narrow is None:
+                return v.tolist()
+            v = v.astype(narrow)
         v = np.ascontiguousarray(v)
         spec = {"dtype": v.dtype.str[1:], "bdata": base64.b64encode(v).decode("ascii")}
         if v.ndim > 1:
@@ -328,7 +343,16 @@ class PlainFigure(go.Figure):
 
     def __init__(self, spec: dict):
         super().__init__()
-        self._spec = spec
+        self._spec = {"data": [], "layout": {}, **spec}
+
+    @property
+    def spec(self) -> dict:
+        """The spec as built (NumPy arrays, not yet encoded): read it in tests."""
+        return self._spec
+
+    @property
+    def frame_specs(self) -> tuple[dict, ...]:
+        return tuple(self._spec.get("frames", ()))
 
     def to_dict(self) -> dict:
         out = _typed_arrays(self._spec)
@@ -356,9 +380,12 @@ def add_frame_slider(fig: FramedFigure, labels, index: int, frames: list[dict], 
 
     Any scrubbed quantity (λ, an epoch) works the same way: see ``add_lambda_slider``.
     """
-    if not isinstance(fig, FramedFigure):
-        raise TypeError("build a scrubbable figure as FramedFigure (see its docstring)")
-    fig._frame_specs = tuple(frames)
+    if isinstance(fig, PlainFigure):
+        fig.spec["frames"] = list(frames)
+    elif isinstance(fig, FramedFigure):
+        fig._frame_specs = tuple(frames)
+    else:
+        raise TypeError("build a scrubbable figure as a FramedFigure or a PlainFigure")
     anim = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
             "transition": {"duration": 0}}
     set_layout(fig, sliders=[{
@@ -386,6 +413,7 @@ def landscape_figure(scene, *, palette: dict, names: dict, w0, show_answer: bool
     descent path from ``w0``; the minimizers of none / L1 / L2; and λ scrubbable in the figure.
 
     With ``show_answer`` False only the landscape and the start are drawn (predict first).
+    A ``PlainFigure``.
     """
     kind, i0 = scene.kind, scene.index
     extra = kind not in ("none", "l1", "l2")
@@ -423,36 +451,38 @@ def landscape_figure(scene, *, palette: dict, names: dict, w0, show_answer: bool
         ids = [_CONTOUR, _BALL, _PATH, *range(_MIN_NONE, _MIN_NONE + len(mins))]
         return frame_spec(scene.lams[i], data, ids[: len(data)], layout(i))
 
-    fig = FramedFigure(traces(i0) + [start_trace(w0)]
-                       + (minimizers(i0) if show_answer else []))
-    set_layout(fig, **layout(i0))
+    fig = PlainFigure({"data": traces(i0) + [start_trace(w0)]
+                               + (minimizers(i0) if show_answer else [])})
+    set_layout(fig, **_without_empty_lists(layout(i0)))
     frames = [frame(i) for i in range(len(scene.lams))]
     add_lambda_slider(fig, scene.lams, i0, frames)
     _square_axes(fig, scene.problem.view)
     set_layout(fig, height=620, margin={"l": 10, "r": 10, "t": 90, "b": 140},
                legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
-               title_y=0.99, uirevision="landscape")
+               title={"y": 0.99}, uirevision="landscape")
     return fig
 
 
 def surface_figure(scene, *, palette: dict, names: dict, show_answer: bool = True
                    ) -> go.Figure:
-    """J + λ·P as a 3D surface with the descent path lying on it; λ scrubbable in the figure."""
+    """J + λ·P as a 3D surface with the descent path lying on it; λ scrubbable in the figure.
+    A ``PlainFigure``."""
     kind, i0 = scene.kind, scene.index
 
     def traces(i: int) -> list:
         Z = finite(scene.total(kind, i))
-        out = [go.Surface(x=scene.w1, y=scene.w2, z=Z, colorscale=SURFACE_SCALE,
-                          showscale=False, opacity=0.92, name="J + λ·P",
-                          contours={"z": {"show": True, "usecolormap": False, "color": "#666",
-                                          "width": 1, **contour_levels(Z)}})]
+        out = [{"type": "surface", "x": scene.w1, "y": scene.w2, "z": Z,
+                "colorscale": SURFACE_SCALE, "showscale": False, "opacity": 0.92,
+                "name": "J + λ·P",
+                "contours": {"z": {"show": True, "usecolormap": False, "color": "#666",
+                                   "width": 1, **contour_levels(Z)}}}]
         if show_answer:
             run = scene.run(kind, i)
-            out.append(go.Scatter3d(x=run.path[:, 0], y=run.path[:, 1],
-                                    z=finite(run.costs.total), mode="lines+markers",
-                                    name=f"path, {names[kind]}",
-                                    line={"color": palette[kind], "width": 6},
-                                    marker={"size": 2, "color": palette[kind]}))
+            out.append({"type": "scatter3d", "x": run.path[:, 0], "y": run.path[:, 1],
+                        "z": finite(run.costs.total), "mode": "lines+markers",
+                        "name": f"path, {names[kind]}",
+                        "line": {"color": palette[kind], "width": 6},
+                        "marker": {"size": 2, "color": palette[kind]}})
         return out
 
     def layout(i: int) -> dict:
@@ -467,7 +497,7 @@ def surface_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
                          "z": finite(run.costs.total)})
         return frame_spec(scene.lams[i], data, list(range(len(data))), layout(i))
 
-    fig = FramedFigure(traces(i0))
+    fig = PlainFigure({"data": traces(i0)})
     set_layout(fig, **layout(i0))
     add_lambda_slider(fig, scene.lams, i0, [frame(i) for i in range(len(scene.lams))])
     a, b, c, d = scene.problem.view
@@ -482,45 +512,45 @@ def surface_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
 
 def side_by_side_figure(scene, *, palette: dict, names: dict, show_answer: bool = True
                         ) -> go.Figure:
-    """The primer's figure: the same data loss with L1 (left) and L2 (right) at one λ."""
-    fig = subplots(1, 2, subplot_titles=[f"L1, λ = {scene.lam:g}", f"L2, λ = {scene.lam:g}"],
-                   horizontal_spacing=0.08)
+    """The primer's figure: the same data loss with L1 (left) and L2 (right) at one λ.
+    A ``PlainFigure``."""
+    fig = PlainFigure({"layout": _grid_layout(
+        1, 2, subplot_titles=[f"L1, λ = {scene.lam:g}", f"L2, λ = {scene.lam:g}"],
+        horizontal_spacing=0.08)})
+    traces, notes = fig.spec["data"], []
     for col, kind in ((1, "l1"), (2, "l2")):
         # Every other grid node: each panel is half as wide as the main chart, so the eye sees
         # no difference, and plotly.js draws the pair in about two thirds of the time.
-        fig.add_trace(contour_trace(scene.w1[::2], scene.w2[::2], scene.total(kind)[::2, ::2]),
-                      row=1, col=col)
+        panel = [contour_trace(scene.w1[::2], scene.w2[::2], scene.total(kind)[::2, ::2])]
         _square_axes(fig, scene.problem.view, col=col)
-        if not show_answer:
-            continue
-        m = scene.minimizer(kind)
-        fig.add_trace(ball_trace(m.ball, palette[kind], name=f"{names[kind]} ball"), row=1, col=col)
-        fig.add_trace(path_trace(scene.run(kind).path, palette[kind], name=f"path, {names[kind]}"),
-                      row=1, col=col)
-        fig.add_trace(minimizer_trace(scene.minimizer("none").w, palette["none"],
-                                      name="minimizer, none"), row=1, col=col)
-        fig.add_trace(minimizer_trace(m.w, palette[kind], name=f"minimizer, {names[kind]}"),
-                      row=1, col=col)
-        for note in zero_annotations(m.w, palette[kind]):
-            fig.add_annotation(note, row=1, col=col)
-    set_layout(fig, height=460, showlegend=False, margin={"l": 76, "r": 10, "t": 40, "b": 66})
+        if show_answer:
+            m = scene.minimizer(kind)
+            panel += [ball_trace(m.ball, palette[kind], name=f"{names[kind]} ball"),
+                      path_trace(scene.run(kind).path, palette[kind],
+                                 name=f"path, {names[kind]}"),
+                      minimizer_trace(scene.minimizer("none").w, palette["none"],
+                                      name="minimizer, none"),
+                      minimizer_trace(m.w, palette[kind], name=f"minimizer, {names[kind]}")]
+            notes += [_note_on_panel(n, col) for n in zero_annotations(m.w, palette[kind])]
+        traces += [{**tr, **_on_panel(col)} for tr in panel]
+    set_layout(fig, height=460, showlegend=False, margin={"l": 76, "r": 10, "t": 40, "b": 66},
+               annotations=fig.spec["layout"]["annotations"] + notes)
     return fig
 
 
 def path_costs_figure(costs, *, color: str, name: str) -> go.Figure:
-    """J, λ·P and their sum at each step of the path."""
+    """J, λ·P and their sum at each step of the path. A ``PlainFigure``."""
     k = np.arange(len(costs.J))
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=k, y=finite(costs.J), name="J (data loss)",
-                             line={"color": "#555555", "width": 2}))
-    fig.add_trace(go.Scatter(x=k, y=finite(costs.penalty), name=f"λ·P ({name})",
-                             line={"color": color, "width": 2, "dash": "dot"}))
-    fig.add_trace(go.Scatter(x=k, y=finite(costs.total), name="J + λ·P",
-                             line={"color": color, "width": 3}))
-    set_layout(fig, height=340, margin={"l": 36, "r": 24, "t": 40, "b": 94},
-               title={"text": "Along the path"}, xaxis_title="step k",
-               legend={"orientation": "h", "y": -0.25})
-    return fig
+    return PlainFigure({"data": [
+        {"type": "scatter", "x": k, "y": finite(costs.J), "name": "J (data loss)",
+         "line": {"color": "#555555", "width": 2}},
+        {"type": "scatter", "x": k, "y": finite(costs.penalty), "name": f"λ·P ({name})",
+         "line": {"color": color, "width": 2, "dash": "dot"}},
+        {"type": "scatter", "x": k, "y": finite(costs.total), "name": "J + λ·P",
+         "line": {"color": color, "width": 3}},
+    ], "layout": {"height": 340, "margin": {"l": 36, "r": 24, "t": 40, "b": 94},
+                  "title": {"text": "Along the path"}, "xaxis": {"title": {"text": "step k"}},
+                  "legend": {"orientation": "h", "y": -0.25}}})
 
 
 # ---- exports -----------------------------------------------------------------------------
@@ -563,13 +593,13 @@ RULE_DASH = {"subgradient": "dot", "clip": "dash", "proximal": "solid"}
 _ZERO_SYMBOL = {"subgradient": "circle", "clip": "x", "proximal": "diamond"}
 
 
-def band_trace(steps: int, band: float, color: str) -> go.Scatter:
+def band_trace(steps: int, band: float, color: str) -> dict:
     """The band −αλ ≤ w ≤ αλ over steps 0..steps, shaded: L1's pull of one step around 0."""
     b = float(finite([band])[0])
-    return go.Scatter(x=np.asarray([0, steps, steps, 0, 0], np.float32),
-                      y=np.asarray([-b, -b, b, b, -b], np.float32), mode="lines",
-                      fill="toself", fillcolor=_rgba(color, 0.15), line={"width": 0},
-                      name=f"±αλ band (αλ = {band:.4g})", hoverinfo="name")
+    return {"type": "scatter", "x": np.asarray([0, steps, steps, 0, 0], np.float32),
+            "y": np.asarray([-b, -b, b, b, -b], np.float32), "mode": "lines",
+            "fill": "toself", "fillcolor": _rgba(color, 0.15), "line": {"width": 0},
+            "name": f"±αλ band (αλ = {band:.4g})", "hoverinfo": "name"}
 
 
 def _rgba(color: str, alpha: float) -> str:
@@ -577,31 +607,31 @@ def _rgba(color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def weight_trace(k, w, color: str, *, name: str, dash: str = "solid") -> go.Scatter:
+def weight_trace(k, w, color: str, *, name: str, dash: str = "solid") -> dict:
     """w_k against k; exact zeros are said as such on hover."""
     w = finite(w)
-    text = [fmt_weight(x) for x in w]
-    return go.Scatter(x=np.asarray(k, np.int32), y=w, mode="lines+markers", name=name,
-                      line={"color": color, "width": 2.5, "dash": dash},
-                      marker={"size": 4, "color": color}, text=text,
-                      hovertemplate="k = %{x}<br>w = %{text}<extra>" + name + "</extra>")
+    return {"type": "scatter", "x": np.asarray(k, np.int32), "y": w, "mode": "lines+markers",
+            "name": name, "line": {"color": color, "width": 2.5, "dash": dash},
+            "marker": {"size": 4, "color": color}, "text": [fmt_weight(x) for x in w],
+            "hovertemplate": "k = %{x}<br>w = %{text}<extra>" + name + "</extra>"}
 
 
-def zeros_trace(k, color: str, *, name: str, symbol: str = "x") -> go.Scatter:
+def zeros_trace(k, color: str, *, name: str, symbol: str = "x") -> dict:
     """Markers on the axis at the steps ``k`` where a weight becomes exactly 0."""
     k = np.asarray(k, np.int32)
-    return go.Scatter(x=k, y=np.zeros(len(k), np.float32), mode="markers", name=name,
-                      marker={"symbol": symbol, "size": 11, "color": color,
-                              "line": {"width": 1.5, "color": "#000000"}},
-                      hovertemplate="k = %{x}: w = 0 exactly<extra>" + name + "</extra>")
+    return {"type": "scatter", "x": k, "y": np.zeros(len(k), np.float32), "mode": "markers",
+            "name": name, "marker": {"symbol": symbol, "size": 11, "color": color,
+                                     "line": {"width": 1.5, "color": "#000000"}},
+            "hovertemplate": "k = %{x}: w = 0 exactly<extra>" + name + "</extra>"}
 
 
-def level_trace(steps: int, value: float, color: str, *, name: str) -> go.Scatter:
+def level_trace(steps: int, value: float, color: str, *, name: str) -> dict:
     """A horizontal line across the steps: where a run should end up (a minimizer)."""
     v = np.float32(value)
-    return go.Scatter(x=np.asarray([0, steps], np.float32), y=finite([v, v]), mode="lines",
-                      name=name, line={"color": color, "width": 1.5, "dash": "longdash"},
-                      hovertemplate=name + f": {fmt_weight(value)}<extra></extra>")
+    return {"type": "scatter", "x": np.asarray([0, steps], np.float32), "y": finite([v, v]),
+            "mode": "lines", "name": name,
+            "line": {"color": color, "width": 1.5, "dash": "longdash"},
+            "hovertemplate": name + f": {fmt_weight(value)}<extra></extra>"}
 
 
 def one_weight_figure(scene, *, palette: dict, names: dict, k: int | None = None,
@@ -611,7 +641,8 @@ def one_weight_figure(scene, *, palette: dict, names: dict, k: int | None = None
     formulas show.
 
     With ``show_answer`` False only the band, the start and the unregularized run are drawn.
-    ``names`` maps a run id (and "none", "l1", "l2") to what the page calls it.
+    ``names`` maps a run id (and "none", "l1", "l2") to what the page calls it. A
+    ``PlainFigure``, as the other two of the page.
     """
     steps, ks = scene.steps, scene.k
     data = [band_trace(steps, scene.band, palette["l1"])]
@@ -630,9 +661,10 @@ def one_weight_figure(scene, *, palette: dict, names: dict, k: int | None = None
             m = scene.minimizers[kind]
             if m is not None:
                 data.append(level_trace(steps, m, palette[kind], name=f"minimizer, {names[kind]}"))
-    data.append(go.Scatter(x=np.asarray([0], np.int32), y=finite([scene.w0]), mode="markers",
-                           name="start", marker={"symbol": "circle-open", "size": 12,
-                                                 "color": "#000000", "line": {"width": 2}}))
+    data.append({"type": "scatter", "x": np.asarray([0], np.int32), "y": finite([scene.w0]),
+                 "mode": "markers", "name": "start",
+                 "marker": {"symbol": "circle-open", "size": 12, "color": "#000000",
+                            "line": {"width": 2}}})
     shapes, notes = [], []
     if k is not None and show_answer:
         shapes, notes = _vline(k, "x", "y", f"k = {k}", color="#777777", dash="dot", top=False)
@@ -646,12 +678,17 @@ def one_weight_figure(scene, *, palette: dict, names: dict, k: int | None = None
         notes.append({"xref": "paper", "yref": "paper", "x": 0, "y": 1, "showarrow": False,
                       "xanchor": "left", "yanchor": "top", "font": {"color": "#b00020"},
                       "text": f"runs beyond ±{lim:.3g} are off the chart (diverging)"})
-    return go.Figure(data, {
+    return PlainFigure({"data": data, "layout": _without_empty_lists({
         "height": 540, "margin": {"l": 72, "r": 216, "t": 40, "b": 68},
         "title": {"text": f"One weight, step by step: λ = {scene.lam:g}, α = {scene.alpha:g}"},
         "legend": {"x": 1.02, "y": 1, "yanchor": "top"},
         "xaxis": {"title": {"text": "step k"}}, "yaxis": yaxis,
-        "shapes": shapes, "annotations": notes, "uirevision": "one-weight"})
+        "shapes": shapes, "annotations": notes, "uirevision": "one-weight"})})
+
+
+def _without_empty_lists(layout: dict) -> dict:
+    """``layout`` without its empty lists (no shapes, no notes), as a go.Figure writes it."""
+    return {k: v for k, v in layout.items() if not (isinstance(v, list) and not v)}
 
 
 def _vline(x, xref: str, yref: str, text: str, *, color: str, dash: str, top: bool = True
@@ -698,77 +735,80 @@ def zeno_figure(zeno: dict, *, color: str, two_alpha_lambda: float,
         x, y = z.k[ok].astype(np.float64), z.log10_w[ok]
         if z.zero_at > 0:  # reached 0: draw down to the last non-zero value
             x, y = np.append(x, z.end - 1), np.append(y, np.log10(z.last))
-        data.append(go.Scatter(x=np.asarray(x, np.float32), y=finite(y), mode="lines",
-                               name=f"{name}: log₁₀|w_k|", xaxis=f"x{ax}", yaxis=f"y{ax}",
-                               line={"color": color, "width": 2.5},
-                               hovertemplate="k = %{x:.0f}<br>log₁₀|w| = %{y:.2f}"
-                                             f"<extra>{name}</extra>"))
+        data.append({"type": "scatter", "x": np.asarray(x, np.float32), "y": finite(y),
+                     "mode": "lines", "name": f"{name}: log₁₀|w_k|", "xaxis": f"x{ax}",
+                     "yaxis": f"y{ax}", "line": {"color": color, "width": 2.5},
+                     "hovertemplate": "k = %{x:.0f}<br>log₁₀|w| = %{y:.2f}"
+                                      f"<extra>{name}</extra>"})
         if z.zero_at >= 0:
             s, a = _vline(z.zero_at, f"x{ax}", f"y{ax}",
                           f"w = 0 exactly<br>at k = {z.zero_at:,}", color="#000000", dash="dash")
             shapes += s
             notes += a
-    return go.Figure(data, {
+    return PlainFigure({"data": data, "layout": _without_empty_lists({
         **layout, "height": 400, "margin": {"l": 80, "r": 10, "t": 70, "b": 68},
         "title": {"text": f"L2 alone (no data loss), 2αλ = {two_alpha_lambda:.4g}: "
                           "when is w exactly 0?"},
-        "showlegend": False, "shapes": shapes, "annotations": notes, "uirevision": "zeno"})
+        "showlegend": False, "shapes": shapes, "annotations": notes, "uirevision": "zeno"})})
 
 
 def two_weight_figure(plane, lam: float, *, palette: dict, names: dict,
                       show_answer: bool = True) -> go.Figure:
     """The rules on two weights: L1's three rules over J + λ·|w|₁ (left), L2 over
     J + λ·‖w‖² (right), from one start, with the minimizers (the Landscape builders)."""
-    fig = subplots(1, 2, subplot_titles=[f"L1 rules, λ = {lam:g}", f"L2, λ = {lam:g}"],
-                   horizontal_spacing=0.08)
+    fig = PlainFigure({"layout": _grid_layout(
+        1, 2, subplot_titles=[f"L1 rules, λ = {lam:g}", f"L2, λ = {lam:g}"],
+        horizontal_spacing=0.08)})
+    traces, notes = fig.spec["data"], []
     for col, kind in ((1, "l1"), (2, "l2")):
-        fig.add_trace(contour_trace(plane.w1, plane.w2, plane.total(kind, lam)), row=1, col=col)
+        panel = [contour_trace(plane.w1, plane.w2, plane.total(kind, lam))]
         _square_axes(fig, plane.problem.view, col=col)
         if show_answer:
             for rid, run in plane.runs.items():
                 if run.kind != kind:
                     continue
                 t = path_trace(run.path, palette[kind], name=f"path, {names[rid]}")
-                t.line.dash = "solid" if kind == "l2" else RULE_DASH[run.rule]
-                fig.add_trace(t, row=1, col=col)
-            for k in ("none", kind):
-                fig.add_trace(minimizer_trace(plane.minimizers[k], palette[k],
-                                              name=f"minimizer, {names[k]}"), row=1, col=col)
-            for note in zero_annotations(plane.minimizers[kind], palette[kind]):
-                fig.add_annotation(note, row=1, col=col)
-        fig.add_trace(start_trace(plane.start), row=1, col=col)
+                t["line"]["dash"] = "solid" if kind == "l2" else RULE_DASH[run.rule]
+                panel.append(t)
+            panel += [minimizer_trace(plane.minimizers[k], palette[k],
+                                      name=f"minimizer, {names[k]}") for k in ("none", kind)]
+            notes += [_note_on_panel(n, col)
+                      for n in zero_annotations(plane.minimizers[kind], palette[kind])]
+        panel.append(start_trace(plane.start))
+        traces += [{**tr, **_on_panel(col)} for tr in panel]
     seen = set()
-    for t in fig.data:  # one legend entry per name across the two panels
-        t.showlegend = bool(t.name) and t.name not in seen and t.type != "contour"
-        seen.add(t.name)
+    for t in traces:  # one legend entry per name across the two panels
+        t["showlegend"] = bool(t["name"]) and t["name"] not in seen and t["type"] != "contour"
+        seen.add(t["name"])
     set_layout(fig, height=500, margin={"l": 64, "r": 10, "t": 40, "b": 140},
                legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
-               uirevision="two-weights")
+               annotations=fig.spec["layout"]["annotations"] + notes, uirevision="two-weights")
     return fig
 
 
 # ---- the Geometry page -----------------------------------------------------------------------
 
-def level_set_trace(points, color: str, *, name: str) -> go.Scatter:
+def level_set_trace(points, color: str, *, name: str) -> dict:
     """A level set {J = value} drawn solid and thick (the ball is dashed): the one that touches."""
     t = ball_trace(points, color, name=name)
-    t.line.dash, t.line.width = "solid", 3
+    t["line"].update(dash="solid", width=3)
     return t
 
 
-def _constrained_point_trace(w, color: str, *, name: str) -> go.Scatter:
+def _constrained_point_trace(w, color: str, *, name: str) -> dict:
     """The constrained minimizer as a large open ring: it sits around a star when they agree."""
     t = minimizer_trace(w, color, name=name)
-    t.marker.update(symbol="circle-open", size=24, line={"width": 2.5, "color": color})
+    t["marker"].update(symbol="circle-open", size=24, line={"width": 2.5, "color": color})
     return t
 
 
-def _one_legend_entry_per_name(fig: go.Figure) -> None:
+def _one_legend_entry_per_name(traces: list[dict]) -> None:
+    """Each name once in the legend (contours never), for a plain figure's trace dicts."""
     seen = set()
-    for t in fig.data:   # a trace already kept out of the legend stays out
-        t.showlegend = (t.showlegend is not False and bool(t.name) and t.name not in seen
-                        and t.type != "contour")
-        seen.add(t.name)
+    for t in traces:   # a trace already kept out of the legend stays out
+        t["showlegend"] = (t.get("showlegend") is not False and bool(t.get("name"))
+                           and t.get("name") not in seen and t["type"] != "contour")
+        seen.add(t.get("name"))
 
 
 def constrained_figure(scene, *, palette: dict, names: dict, show_answer: bool = True
@@ -778,35 +818,34 @@ def constrained_figure(scene, *, palette: dict, names: dict, show_answer: bool =
     through it (the one that touches the ball), and J's own minimizer c.
 
     With ``show_answer`` False only the contours and the balls are drawn (predict first).
+    A ``PlainFigure``.
     """
     t = scene.t
-    fig = subplots(1, 2, horizontal_spacing=0.08, subplot_titles=[
-        f"L1 ball (diamond): |w₁| + |w₂| ≤ {t:g}", f"L2 ball (circle): √(w₁² + w₂²) ≤ {t:g}"])
+    fig = PlainFigure({"layout": _grid_layout(1, 2, horizontal_spacing=0.08, subplot_titles=[
+        f"L1 ball (diamond): |w₁| + |w₂| ≤ {t:g}", f"L2 ball (circle): √(w₁² + w₂²) ≤ {t:g}"])})
+    traces, notes = fig.spec["data"], []
     for col, kind in ((1, "l1"), (2, "l2")):
         a = scene.constrained[kind]
-        fig.add_trace(contour_trace(scene.w1, scene.w2, scene.J, name="J(w)"), row=1, col=col)
-        fig.add_trace(ball_trace(a.ball, palette[kind], name=f"{names[kind]} ball, t = {t:g}"),
-                      row=1, col=col)
+        panel = [contour_trace(scene.w1, scene.w2, scene.J, name="J(w)"),
+                 ball_trace(a.ball, palette[kind], name=f"{names[kind]} ball, t = {t:g}")]
         if show_answer:
-            fig.add_trace(level_set_trace(a.touching, palette[kind],
-                                          name=f"touching level set, {names[kind]}: "
-                                               f"J = {a.J:.3g}"), row=1, col=col)
-            fig.add_trace(minimizer_trace(scene.center, palette["none"],
-                                          name="minimizer of J (no constraint)"), row=1, col=col)
-            fig.add_trace(minimizer_trace(a.w, palette[kind],
-                                          name=f"minimizer in the {names[kind]} ball"),
-                          row=1, col=col)
-            for note in zero_annotations(a.w, palette[kind]):
-                fig.add_annotation(note, row=1, col=col)
+            panel += [level_set_trace(a.touching, palette[kind],
+                                      name=f"touching level set, {names[kind]}: J = {a.J:.3g}"),
+                      minimizer_trace(scene.center, palette["none"],
+                                      name="minimizer of J (no constraint)"),
+                      minimizer_trace(a.w, palette[kind],
+                                      name=f"minimizer in the {names[kind]} ball")]
+            notes += [_note_on_panel(n, col) for n in zero_annotations(a.w, palette[kind])]
+        traces += [{**tr, **_on_panel(col)} for tr in panel]
         _square_axes(fig, scene.problem.view, col=col)
-    _one_legend_entry_per_name(fig)
-    for tr in fig.data:   # the subplot titles name the balls
-        if tr.name and " ball, t = " in tr.name:
-            tr.showlegend = False
+    _one_legend_entry_per_name(traces)
+    for tr in traces:   # the subplot titles name the balls
+        if " ball, t = " in tr["name"]:
+            tr["showlegend"] = False
     set_layout(fig, height=560, margin={"l": 76, "r": 10, "t": 80, "b": 112},
                title={"text": f"argmin J(w) subject to ‖w‖ ≤ t, t = {t:g}", "y": 0.98},
                legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
-               uirevision="constrained")
+               annotations=fig.spec["layout"]["annotations"] + notes, uirevision="constrained")
     return fig
 
 
@@ -819,14 +858,15 @@ def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
 
     The frames carry only the coordinates that move (x, y and the hover text), which keeps
     the figure quick to build and to send. With ``show_answer`` False only the contours are
-    drawn; the slider still moves the title.
+    drawn; the slider still moves the title. A ``PlainFigure``.
     """
     i0, kinds = scene.index, ("l1", "l2")
-    fig = subplots(1, 2, column_widths=[0.6, 0.4], horizontal_spacing=0.1,
-                   figure=FramedFigure(),
-                   subplot_titles=["w*(λ) and the ball of radius t(λ) through it",
-                                   "each λ is a budget: t(λ) = ‖w*(λ)‖"])
-    titles = [a.to_plotly_json() for a in fig.layout.annotations]
+    fig = PlainFigure({"layout": _grid_layout(
+        1, 2, column_widths=[0.6, 0.4], horizontal_spacing=0.1,
+        subplot_titles=["w*(λ) and the ball of radius t(λ) through it",
+                        "each λ is a budget: t(λ) = ‖w*(λ)‖"])})
+    titles = fig.spec["layout"]["annotations"]
+    traces = fig.spec["data"]
 
     def title(i: int) -> str:
         lam = scene.lams[i]
@@ -857,33 +897,32 @@ def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
                     {"x": finite([scene.lams[i]]).tolist(), "y": finite([d.t[i]]).tolist()}]
         return out
 
-    fig.add_trace(contour_trace(scene.w1, scene.w2, scene.J, name="J(w)"), row=1, col=1)
+    left, right = _on_panel(1), _on_panel(2)
+    traces.append({**contour_trace(scene.w1, scene.w2, scene.J, name="J(w)"), **left})
     if show_answer:
-        fig.add_trace(minimizer_trace(scene.center, palette["none"],
-                                      name="minimizer of J (λ = 0)"), row=1, col=1)
+        traces.append({**minimizer_trace(scene.center, palette["none"],
+                                         name="minimizer of J (λ = 0)"), **left})
         for k in kinds:
-            fig.add_trace(go.Scatter(x=finite(scene.curve_lams), y=finite(scene.duality[k].curve_t),
-                                     mode="lines", name=f"t(λ), {names[k]}",
-                                     line={"color": palette[k], "width": 2.5},
-                                     hovertemplate="λ = %{x:g}<br>t = %{y:.4f}<extra>"
-                                                   + names[k] + "</extra>"), row=1, col=2)
-        first = len(fig.data)
+            traces.append({"type": "scatter", "x": finite(scene.curve_lams),
+                           "y": finite(scene.duality[k].curve_t), "mode": "lines",
+                           "name": f"t(λ), {names[k]}",
+                           "line": {"color": palette[k], "width": 2.5},
+                           "hovertemplate": "λ = %{x:g}<br>t = %{y:.4f}<extra>" + names[k]
+                                            + "</extra>", **right})
+        first = len(traces)
         for k in kinds:
             d, n = scene.duality[k], names[k]
-            fig.add_trace(ball_trace(d.balls[i0], palette[k], name=f"{n} ball of radius t(λ)"),
-                          row=1, col=1)
-            fig.add_trace(_constrained_point_trace(d.w_con[i0], palette[k],
-                                                   name=f"constrained minimizer at t(λ), {n}"),
-                          row=1, col=1)
-            fig.add_trace(minimizer_trace(d.w_pen[i0], palette[k], name=star_name(k)),
-                          row=1, col=1)
-            fig.add_trace(go.Scatter(x=finite([scene.lams[i0]]), y=finite([d.t[i0]]),
-                                     mode="markers", name=f"t(λ), {n}, at λ", showlegend=False,
-                                     marker={"size": 12, "color": palette[k],
-                                             "line": {"width": 1, "color": "#000000"}},
-                                     hovertemplate="λ = %{x:g}<br>t = %{y:.4f}<extra>"
-                                                   + n + "</extra>"), row=1, col=2)
-        ids = list(range(first, len(fig.data)))
+            traces += [
+                {**ball_trace(d.balls[i0], palette[k], name=f"{n} ball of radius t(λ)"), **left},
+                {**_constrained_point_trace(d.w_con[i0], palette[k],
+                                            name=f"constrained minimizer at t(λ), {n}"), **left},
+                {**minimizer_trace(d.w_pen[i0], palette[k], name=star_name(k)), **left},
+                {"type": "scatter", "x": finite([scene.lams[i0]]), "y": finite([d.t[i0]]),
+                 "mode": "markers", "name": f"t(λ), {n}, at λ", "showlegend": False,
+                 "marker": {"size": 12, "color": palette[k],
+                            "line": {"width": 1, "color": "#000000"}},
+                 "hovertemplate": "λ = %{x:g}<br>t = %{y:.4f}<extra>" + n + "</extra>", **right}]
+        ids = list(range(first, len(traces)))
         frames = [frame_spec(lam, moving(i), ids, layout(i)) for i, lam in enumerate(scene.lams)]
     else:
         frames = [frame_spec(lam, [], [], layout(i)) for i, lam in enumerate(scene.lams)]
@@ -891,11 +930,12 @@ def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
     add_lambda_slider(fig, scene.lams, i0, frames)
     _square_axes(fig, scene.problem.view)
     top = max(float(np.max(scene.duality[k].curve_t)) for k in kinds)
-    fig.update_xaxes(title_text="λ", range=[-0.1, float(scene.curve_lams[-1]) + 0.1], row=1, col=2)
-    fig.update_yaxes(title_text="t(λ)", range=[-0.05, 1.1 * top + 0.05], row=1, col=2)
-    _one_legend_entry_per_name(fig)
+    set_layout(fig, xaxis2={"title": {"text": "λ"},
+                            "range": [-0.1, float(scene.curve_lams[-1]) + 0.1]},
+               yaxis2={"title": {"text": "t(λ)"}, "range": [-0.05, 1.1 * top + 0.05]})
+    _one_legend_entry_per_name(traces)
     set_layout(fig, height=660, margin={"l": 54, "r": 10, "t": 70, "b": 226},
-               title_y=0.98,
+               title={"y": 0.98},
                legend={"orientation": "h", "x": 0, "y": -0.4, "yanchor": "top"},
                uirevision="duality")
     return fig
@@ -907,34 +947,37 @@ def angle_histogram_figure(mc, *, palette: dict, names: dict, show_answer: bool 
     the w₁ axis (0° and 90° are the axes) for L1 (left) and L2 (right), over ``mc.n`` random
     problems, with the unconstrained minimizers' angles as an outline.
 
-    With ``show_answer`` False only the unconstrained outline is drawn.
+    With ``show_answer`` False only the unconstrained outline is drawn. A ``PlainFigure``.
     """
     edges = np.asarray(mc.angle_edges, np.float64)
     mid, width = (edges[:-1] + edges[1:]) / 2, float(edges[1] - edges[0])
-    fig = subplots(1, 2, shared_yaxes=True, horizontal_spacing=0.05,
-                   subplot_titles=[f"L1 ball: {100 * mc.share_l1:.1f} % on an axis"
-                                   if show_answer else "L1 ball: ?",
-                                   f"L2 ball: {100 * mc.share_l2:.1f} % on an axis"
-                                   if show_answer else "L2 ball: ?"])
+    fig = PlainFigure({"layout": _grid_layout(
+        1, 2, shared_yaxes=True, horizontal_spacing=0.05,
+        subplot_titles=[f"L1 ball: {100 * mc.share_l1:.1f} % on an axis"
+                        if show_answer else "L1 ball: ?",
+                        f"L2 ball: {100 * mc.share_l2:.1f} % on an axis"
+                        if show_answer else "L2 ball: ?"])})
+    traces = fig.spec["data"]
     for col, kind in ((1, "l1"), (2, "l2")):
         if show_answer:
-            fig.add_trace(go.Bar(x=mid.astype(np.float32), y=mc.angle_counts[kind].astype(np.int32),
-                                 width=width, name=f"answers, {names[kind]} ball",
-                                 marker={"color": palette[kind], "line": {"width": 0}},
-                                 hovertemplate="%{x:.0f}°: %{y} problems<extra>"
-                                               + names[kind] + "</extra>"), row=1, col=col)
-        fig.add_trace(go.Scatter(x=mid.astype(np.float32),
-                                 y=mc.angle_counts["none"].astype(np.int32), mode="lines",
-                                 line={"color": palette["none"], "width": 2, "shape": "hvh"},
-                                 name="no constraint (minimizers of J)",
-                                 hovertemplate="%{x:.0f}°: %{y} problems<extra>no constraint"
-                                               "</extra>"), row=1, col=col)
-        fig.update_xaxes(range=[-1, 91], tickvals=[0, 15, 30, 45, 60, 75, 90],
-                         ticktext=["0°<br>w₂ = 0", "15°", "30°", "45°", "60°", "75°",
-                                   "90°<br>w₁ = 0"], title_text="angle of |w| from the w₁ axis",
-                         row=1, col=col)
-    fig.update_yaxes(title_text="problems", row=1, col=1)
-    _one_legend_entry_per_name(fig)
+            traces.append({"type": "bar", "x": mid.astype(np.float32),
+                           "y": mc.angle_counts[kind].astype(np.int32), "width": width,
+                           "name": f"answers, {names[kind]} ball",
+                           "marker": {"color": palette[kind], "line": {"width": 0}},
+                           "hovertemplate": "%{x:.0f}°: %{y} problems<extra>" + names[kind]
+                                            + "</extra>", **_on_panel(col)})
+        traces.append({"type": "scatter", "x": mid.astype(np.float32),
+                       "y": mc.angle_counts["none"].astype(np.int32), "mode": "lines",
+                       "line": {"color": palette["none"], "width": 2, "shape": "hvh"},
+                       "name": "no constraint (minimizers of J)",
+                       "hovertemplate": "%{x:.0f}°: %{y} problems<extra>no constraint</extra>",
+                       **_on_panel(col)})
+        set_layout(fig, {f"xaxis{col if col > 1 else ''}": {
+            "range": [-1, 91], "tickvals": [0, 15, 30, 45, 60, 75, 90],
+            "ticktext": ["0°<br>w₂ = 0", "15°", "30°", "45°", "60°", "75°", "90°<br>w₁ = 0"],
+            "title": {"text": "angle of |w| from the w₁ axis"}}})
+    set_layout(fig, yaxis={"title": {"text": "problems"}})
+    _one_legend_entry_per_name(traces)
     text = (f"{mc.n:,} random problems: an exact zero in {100 * mc.share_l1:.1f} % of L1 answers, "
             f"{100 * mc.share_l2:.1f} % of L2 answers" if show_answer
             else f"{mc.n:,} random problems: how many answers have an exact zero?")
@@ -1175,6 +1218,11 @@ def _on_panel(n: int) -> dict:
     return {"xaxis": f"x{n if n > 1 else ''}", "yaxis": f"y{n if n > 1 else ''}"}
 
 
+def _note_on_panel(note: dict, n: int) -> dict:
+    """An annotation placed in the data coordinates of panel ``n``."""
+    return {**note, "xref": f"x{n if n > 1 else ''}", "yref": f"y{n if n > 1 else ''}"}
+
+
 def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", "elastic_net",
                  "l2"), mix: float = 0.5, show_answer: bool = True) -> go.Figure:
     """Every weight against λ (log axis) for L1, elastic net and L2 side by side (top), the
@@ -1341,7 +1389,8 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
         star = minimizer_trace([lams[b], curve[b]], "#000000" if errors.cv is not None
                                else color, name=f"best λ = {lams[b]:g} (minimizer of {by} "
                                                  "error)")
-        star.hovertemplate = f"best λ = {lams[b]:g}<br>{by} MSE {curve[b]:.4g}<extra></extra>"
+        star["hovertemplate"] = (f"best λ = {lams[b]:g}<br>{by} MSE {curve[b]:.4g}"
+                                 "<extra></extra>")
         fig.add_trace(star)
     at_y = [train[index]] + ([val[index]] if show_answer else [])
     fig.add_trace(go.Scatter(x=np.full(len(at_y), lam, np.float32), y=finite(at_y),
