@@ -1,6 +1,9 @@
-"""Pure Plotly builders: arrays in, ``go.Figure`` out. No Streamlit here.
+"""Pure Plotly builders: arrays in, a ``PlainFigure`` out. No Streamlit here.
 
-Figures take float32 NumPy arrays (Plotly sends them as base64) and colours from
+Every figure is built as the plain spec plotly.js reads (trace and layout dicts) and
+wrapped in a ``PlainFigure``: a ``go.Figure`` would validate each property as it is set,
+which was most of a rerun's server time. Plotly still checks every spec, in the unit tests.
+Figures take float32 NumPy arrays (sent as base64) and colours from
 ``ui.controls.PALETTE`` via the ``palette`` argument, so a kind has one colour
 everywhere. A figure that scrubs λ carries one Plotly frame per λ of the family
 and a slider inside the figure: scrubbing needs no server round trip and a rotated
@@ -19,7 +22,7 @@ import json
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.basedatatypes import BasePlotlyType
+from plotly.colors import sequential as _sequential
 from plotly.subplots import make_subplots
 
 # A pale grey ramp: the landscape stays in the background, the coloured paths on top.
@@ -34,51 +37,33 @@ LEVELS = 16
 # price of that second draw. tests/browser/test_draw_once.py checks every page.
 
 
-def set_layout(fig: go.Figure, props: dict | None = None, **kw) -> go.Figure:
-    """``fig.update_layout(props, **kw)``, the same figure, ~8× quicker.
-
-    ``update_layout`` goes through Plotly's relayout bookkeeping (made for figures living in
-    a notebook widget), which parses a property path for every value it sets: ~6 ms for one
-    panel's square axes, ~40 ms of a Landscape rerun. Here each top-level property is merged
-    as plain data and assigned whole, which Plotly validates in one constructor call. The
-    merge follows ``update_layout``: a dict updates a dict key by key; a list of dicts given
-    for a non-empty array of objects (``annotations``) updates it element-wise, cycling, or,
-    if longer, keeps it and appends the rest; anything else replaces. Magic-underscore keys
-    (``title_y``) work as there, on a ``go.Figure``; a ``PlainFigure``'s layout is plain data,
-    so give it nested dicts (``title={"y": …}``).
+def set_layout(fig: PlainFigure, props: dict | None = None, **kw) -> PlainFigure:
+    """Merge ``props`` and ``kw`` into a ``PlainFigure``'s layout as
+    ``go.Figure.update_layout`` would (tests/unit/test_figures.py compares the two): a dict
+    updates a dict key by key; a list of dicts given for a non-empty list of dicts
+    (``annotations``) updates it element-wise, cycling, or, if longer, keeps it and appends
+    the rest; anything else replaces. Plain data only: nested dicts, not magic-underscore keys
+    (``title={"y": 0.98}``, not ``title_y``).
     """
-    plain = isinstance(fig, PlainFigure)
-    layout = fig.spec["layout"] if plain else fig.layout
-    for key, value in {**_plain(props or {}), **kw}.items():
-        # ``in`` first: a missing subplot axis (xaxis2, …) raises a KeyError whose message
-        # Plotly builds with its "did you mean" search, ~1.6 ms a time
-        current = layout[key] if isinstance(value, (dict, list, tuple)) and key in layout \
-            else None
-        if not plain:
-            current = [_plain(c) for c in current] if isinstance(current, tuple) \
-                else _plain(current)
+    layout = fig.spec["layout"]
+    for key, value in {**(props or {}), **kw}.items():
+        current = layout.get(key)
         if isinstance(value, dict) and isinstance(current, dict):
             value = _merged(current, value)
-        elif isinstance(value, (list, tuple)) and value and current and isinstance(
-                current, list) and isinstance(current[0], dict):
-            old = current
-            if len(value) <= len(old):
-                value = [_merged(o, _plain(value[i % len(value)])) for i, o in enumerate(old)]
+        elif isinstance(value, (list, tuple)) and value and isinstance(current, list) \
+                and current and isinstance(current[0], dict):
+            if len(value) <= len(current):
+                value = [_merged(c, value[i % len(value)]) for i, c in enumerate(current)]
             else:  # what update_layout gives: the old elements as they were, then the rest
-                value = old + [_plain(v) for v in value[len(old):]]
+                value = current + list(value[len(current):])
         layout[key] = value
     return fig
-
-
-def _plain(v):
-    return v.to_plotly_json() if isinstance(v, BasePlotlyType) else v
 
 
 def _merged(base: dict, new: dict) -> dict:
     """``base`` updated by ``new``: nested dicts merge, anything else replaces."""
     out = dict(base)
-    for k, v in _plain(new).items():
-        v = _plain(v)
+    for k, v in new.items():
         out[k] = _merged(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
 
@@ -245,12 +230,12 @@ def lambda_label(lam: float) -> str:
 
 
 def frame_spec(lam: float, data: list[dict], traces: list[int], layout: dict) -> dict:
-    """A Plotly frame as a plain dict (sent as it is: see ``FramedFigure``)."""
+    """A Plotly frame as a plain dict (sent as it is: see ``PlainFigure``)."""
     return {"name": lambda_label(lam), "data": data, "traces": traces, "layout": layout}
 
 
-def add_lambda_slider(fig: FramedFigure, lams, index: int, frames: list[dict]
-                      ) -> FramedFigure:
+def add_lambda_slider(fig: PlainFigure, lams, index: int, frames: list[dict]
+                      ) -> PlainFigure:
     """Attach one frame per λ and a slider inside the figure that shows them, no server needed.
 
     ``frames[i]`` is the frame of ``lams[i]`` (see ``frame_spec``); the slider starts at
@@ -258,51 +243,6 @@ def add_lambda_slider(fig: FramedFigure, lams, index: int, frames: list[dict]
     """
     return add_frame_slider(fig, [lambda_label(lam) for lam in lams], index, frames,
                             prefix="scrub λ = ")
-
-
-class QuickLayoutFigure(go.Figure):
-    """A ``go.Figure`` whose ``update_layout`` is ``set_layout`` (the same figure, quicker).
-
-    For ``make_subplots``, which lays out its panels with one ``update_layout``: 7 of the
-    9 ms it took for two panels. Build subplots with ``subplots``.
-    """
-
-    def update_layout(self, dict1=None, overwrite=False, **kwargs):
-        if overwrite:
-            return super().update_layout(dict1, overwrite, **kwargs)
-        return set_layout(self, dict1, **kwargs)
-
-
-def subplots(rows: int, cols: int, *, figure: go.Figure | None = None, **kw) -> go.Figure:
-    """``make_subplots`` on a ``QuickLayoutFigure`` (or on ``figure``, e.g. a FramedFigure)."""
-    return make_subplots(rows, cols, figure=QuickLayoutFigure() if figure is None else figure,
-                         **kw)
-
-
-class FramedFigure(QuickLayoutFigure):
-    """A ``go.Figure`` whose animation frames stay the plain dicts this module builds.
-
-    ``fig.frames = [...]`` makes Plotly validate every array of every frame, and ``to_dict``
-    deep-copies and base64-encodes them again: for the Landscape page's 24 frames of an
-    81 × 81 contour that was most of a rerun (``make bench``). These frames come from this
-    module's builders (finite float32 arrays and known trace keys), so they skip validation
-    and are encoded once, in ``to_dict``, which is what Streamlit and ``to_html`` call.
-    Build a scrubbable figure as ``FramedFigure(...)`` (or ``subplots(...,
-    figure=FramedFigure())``) and attach frames with ``add_frame_slider``.
-    """
-
-    _frame_specs: tuple = ()
-
-    @property
-    def frame_specs(self) -> tuple[dict, ...]:
-        """The frames as built: dicts holding NumPy arrays (read them in tests)."""
-        return self._frame_specs
-
-    def to_dict(self) -> dict:
-        out = super().to_dict()
-        if self._frame_specs:
-            out["frames"] = _typed_arrays(list(self._frame_specs))
-        return out
 
 
 def _typed_arrays(v):
@@ -330,15 +270,17 @@ def _typed_arrays(v):
 
 
 class PlainFigure(go.Figure):
-    """A figure kept as the plain spec it was built as: ``{"data": [...], "layout": {...}}``.
+    """A figure kept as the plain spec it was built as: ``{"data": [...], "layout": {...}}``
+    and, for a scrubbable figure, ``"frames"`` (see ``add_frame_slider``).
 
-    A ``go.Figure`` validates every property as it is set: for the λ sweep's paths figure
-    (35 traces, six panels) that was ~30 of the ~35 ms it took to build, every rerun. A
-    builder here that makes its traces and layout as dicts (known keys, finite float32
-    arrays; ``tests/unit/test_figures.py`` has Plotly validate each such spec) wraps them in
-    this class. Streamlit takes a ``go.Figure``'s ``to_dict()`` as validated, so the spec goes
+    A ``go.Figure`` validates every property as it is set: the λ sweep's paths figure (35
+    traces, six panels) took ~35 ms to build, the Geometry page's three ~80 ms, every rerun.
+    The builders here make traces and layouts as dicts (known keys, finite float32 arrays;
+    ``tests/unit/test_figures.py`` has Plotly validate every figure's spec and write it back
+    unchanged). Streamlit takes a ``go.Figure``'s ``to_dict()`` as validated, so the spec goes
     out as built, its arrays base64-encoded once, with the template a ``go.Figure`` would get.
-    ``fig.data`` and ``fig.layout`` stay empty: read a figure's spec with ``to_dict()``.
+    ``fig.data`` and ``fig.layout`` stay empty: read ``fig.spec`` (NumPy arrays) or
+    ``fig.to_dict()`` (as sent).
     """
 
     def __init__(self, spec: dict):
@@ -352,6 +294,7 @@ class PlainFigure(go.Figure):
 
     @property
     def frame_specs(self) -> tuple[dict, ...]:
+        """The frames as built (NumPy arrays)."""
         return tuple(self._spec.get("frames", ()))
 
     def to_dict(self) -> dict:
@@ -373,19 +316,16 @@ def _array(v) -> np.ndarray:
     return np.asarray(v if v is not None else [])
 
 
-def add_frame_slider(fig: FramedFigure, labels, index: int, frames: list[dict], *, prefix: str
-                     ) -> FramedFigure:
+def add_frame_slider(fig: PlainFigure, labels, index: int, frames: list[dict], *, prefix: str
+                     ) -> PlainFigure:
     """Attach ``frames`` and a slider inside the figure that shows them (one step per frame,
     labelled ``labels[i]``, the current one after ``prefix``), starting at ``index``.
 
     Any scrubbed quantity (λ, an epoch) works the same way: see ``add_lambda_slider``.
     """
-    if isinstance(fig, PlainFigure):
-        fig.spec["frames"] = list(frames)
-    elif isinstance(fig, FramedFigure):
-        fig._frame_specs = tuple(frames)
-    else:
-        raise TypeError("build a scrubbable figure as a FramedFigure or a PlainFigure")
+    if not isinstance(fig, PlainFigure):
+        raise TypeError("build a scrubbable figure as a PlainFigure (see its docstring)")
+    fig.spec["frames"] = list(frames)
     anim = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
             "transition": {"duration": 0}}
     set_layout(fig, sliders=[{
@@ -995,13 +935,13 @@ def _steps(counts) -> np.ndarray:
     return np.append(c, c[-1:])
 
 
-def histogram_trace(edges, counts, color: str, *, name: str) -> go.Scatter:
+def histogram_trace(edges, counts, color: str, *, name: str) -> dict:
     """A histogram as a lightly filled step line over ``edges`` (len(counts) + 1): several
     overlay legibly, and a frame changes only its y."""
-    return go.Scatter(x=finite(edges), y=_steps(counts), mode="lines", name=name,
-                      line={"color": color, "width": 2.5, "shape": "hv"},
-                      fill="tozeroy", fillcolor=_rgba(color, 0.12),
-                      hovertemplate="w from %{x:.3g}: %{y} weights<extra>" + name + "</extra>")
+    return {"type": "scatter", "x": finite(edges), "y": _steps(counts), "mode": "lines",
+            "name": name, "line": {"color": color, "width": 2.5, "shape": "hv"},
+            "fill": "tozeroy", "fillcolor": _rgba(color, 0.12),
+            "hovertemplate": "w from %{x:.3g}: %{y} weights<extra>" + name + "</extra>"}
 
 
 def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
@@ -1010,7 +950,8 @@ def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
     inside the figure (one frame per snapshot). The title says λ and the epoch; a note in
     the top left corner counts each run's exact zeros at that epoch.
 
-    With ``show_answer`` False only the unregularized run is drawn (predict first).
+    With ``show_answer`` False only the unregularized run is drawn (predict first). A
+    ``PlainFigure``, as the other two of the page.
     """
     t, h = scene.training, scene.hist
     runs = [r for r in t.runs if show_answer or r == "none"]
@@ -1036,13 +977,15 @@ def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
                                   f"{scene.n_weights:,} weights a run"},
                 "annotations": [zeros] + beyond}
 
-    fig = FramedFigure([histogram_trace(h.edges, h.counts[last, j], palette[r], name=names[r])
-                        for r, j in zip(runs, cols, strict=True)])
+    fig = PlainFigure({"data": [histogram_trace(h.edges, h.counts[last, j], palette[r],
+                                                name=names[r])
+                                for r, j in zip(runs, cols, strict=True)]})
     frames = [frame_spec(e, [{"type": "scatter", "y": _steps(h.counts[i, j])} for j in cols],
                          list(range(len(cols))), layout(i))
               for i, e in enumerate(epochs)]
     add_frame_slider(fig, [str(e) for e in epochs], last, frames, prefix="epoch ")
-    fig.layout.sliders[0].pad.t = 60  # clear of the axis title, in presenter mode too
+    # clear of the axis title, in presenter mode too
+    fig.spec["layout"]["sliders"][0]["pad"]["t"] = 60
     top = float(max(1, h.counts[:, cols].max()))
     set_layout(
         fig, **layout(last), height=540, uirevision="weights",
@@ -1060,7 +1003,7 @@ def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
                           {"label": "log", "method": "relayout",
                            "args": [{"yaxis.type": "log",
                                      "yaxis.range": [-0.1, float(np.log10(2 * top))]}]}]}])
-    set_layout(fig, title_y=0.99)
+    set_layout(fig, title={"y": 0.99})
     return fig
 
 
@@ -1068,7 +1011,7 @@ def training_curves_figure(training, *, palette: dict, names: dict, show_answer:
                            ) -> go.Figure:
     """Per epoch: the data loss J (test solid, train dotted), the accuracy (the same) and the
     size of the weights ‖w‖₂, for every run (only the unregularized one when the answer is
-    hidden). Three panels side by side, built as plain dicts (validated once: quick)."""
+    hidden). Three panels side by side, a ``PlainFigure``."""
     t, c = training, training.curves
     x = np.arange(t.epochs + 1, dtype=np.int32)
     titles = ["loss J: test (solid), train (dotted)", "accuracy: test (solid), train (dotted)",
@@ -1106,11 +1049,11 @@ def training_curves_figure(training, *, palette: dict, names: dict, show_answer:
                              legend=False, dotted=True))
         data.append(line(c.norm[:, j], "3", f"{name}, ‖w‖", color, what="‖w‖ =", group=r,
                          legend=False))
-    return go.Figure(data, {
+    return PlainFigure({"data": data, "layout": {
         **layout, "annotations": notes, "height": 380,
         "margin": {"l": 40, "r": 10, "t": 40, "b": 96},
         "legend": {"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},
-        "uirevision": "curves"})
+        "uirevision": "curves"}})
 
 
 def feature_weights_figure(scene, *, palette: dict, names: dict, show_answer: bool = True
@@ -1146,7 +1089,7 @@ def feature_weights_figure(scene, *, palette: dict, names: dict, show_answer: bo
     bands = [{"type": "rect", "xref": "x", "yref": "y domain", "x0": float(j) + 0.5,
               "x1": float(j) + 1.5, "y0": 0, "y1": 1, "fillcolor": "rgba(0,0,0,0.10)",
               "line": {"width": 0}, "layer": "below"} for j in np.flatnonzero(scene.informative)]
-    return go.Figure(data, {
+    return PlainFigure({"data": data, "layout": _without_empty_lists({
         "height": 380, "margin": {"l": 78, "r": 20, "t": 40, "b": 92}, "shapes": bands,
         "title": {"text": f"Each feature's weight after training: the {scene.k} grey bands are "
                           "the informative features; a dash on 0 is exactly 0"},
@@ -1154,7 +1097,7 @@ def feature_weights_figure(scene, *, palette: dict, names: dict, show_answer: bo
         "yaxis": {"title": {"text": "weight w"}, "zeroline": True, "zerolinecolor": "#444",
                   "zerolinewidth": 1},
         "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
-        "uirevision": "features"})
+        "uirevision": "features"})})
 
 
 # ---- the λ sweep & residuals page ------------------------------------------------------------
@@ -1207,7 +1150,7 @@ def _grid_layout(rows: int, cols: int, **kw) -> dict:
 @functools.lru_cache(maxsize=16)
 def _grid_layout_of(args: str) -> dict:
     rows, cols, kw = json.loads(args)
-    layout = subplots(rows, cols, **kw).layout.to_plotly_json()
+    layout = make_subplots(rows, cols, **kw).layout.to_plotly_json()
     layout.pop("template", None)
     return layout
 
@@ -1321,13 +1264,13 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
     return PlainFigure({"data": traces, "layout": layout})
 
 
-def _region(fig: go.Figure, x0: float, x1: float, text: str, fill: str) -> None:
-    """A shaded band x0 ≤ λ ≤ x1 across the plot, labelled at the top."""
-    fig.add_shape(type="rect", xref="x", yref="y domain", x0=x0, x1=x1, y0=0, y1=1,
-                  fillcolor=fill, line={"width": 0}, layer="below")
-    fig.add_annotation(xref="x", yref="y domain", x=float((np.log10(x0) + np.log10(x1)) / 2),
-                       y=1.0, yanchor="bottom", showarrow=False, text=text,
-                       font={"size": 12, "color": "#333333"})
+def _region(x0: float, x1: float, text: str, fill: str) -> tuple[dict, dict]:
+    """A shaded band x0 ≤ λ ≤ x1 across the plot (a shape), and its label at the top."""
+    return ({"type": "rect", "xref": "x", "yref": "y domain", "x0": x0, "x1": x1, "y0": 0,
+             "y1": 1, "fillcolor": fill, "line": {"width": 0}, "layer": "below"},
+            {"xref": "x", "yref": "y domain", "x": float((np.log10(x0) + np.log10(x1)) / 2),
+             "y": 1.0, "yanchor": "bottom", "showarrow": False, "text": text,
+             "font": {"size": 12, "color": "#333333"}})
 
 
 def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names: dict,
@@ -1339,12 +1282,13 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
     "appropriate"); the noise floor σ²; a line and markers at the page's λ.
 
     ``errors`` is ``core.sweep.Errors``. With ``show_answer`` False only the train error and
-    the λ line are drawn (predict first: where will validation error be lowest?).
+    the λ line are drawn (predict first: where will validation error be lowest?). A
+    ``PlainFigure``.
     """
     lams, lam = np.asarray(errors.lams, np.float64), float(errors.lams[index])
     color, name = palette[kind], names[kind]
     train, val = np.asarray(errors.train[kind]), np.asarray(errors.validation[kind])
-    fig = go.Figure()
+    data, bands, labels = [], [], []
     drawn = [train]
     if show_answer:
         choice = errors.choice(kind)
@@ -1356,33 +1300,33 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
                     "rgba(0,0,0,0.07)")]
         for x0, x1, text, fill in regions:
             if x1 > x0 * 1.0001:
-                _region(fig, float(x0), float(x1), text, fill)
-    fig.add_trace(go.Scatter(x=lams.astype(np.float32), y=finite(train), mode="lines",
-                             name=f"train error, {name}",
-                             line={"color": color, "width": 2, "dash": "dot"},
-                             hovertemplate="λ = %{x:.3g}<br>train MSE %{y:.4g}<extra></extra>"))
+                band, label = _region(float(x0), float(x1), text, fill)
+                bands.append(band)
+                labels.append(label)
+    data.append({"type": "scatter", "x": lams.astype(np.float32), "y": finite(train),
+                 "mode": "lines", "name": f"train error, {name}",
+                 "line": {"color": color, "width": 2, "dash": "dot"},
+                 "hovertemplate": "λ = %{x:.3g}<br>train MSE %{y:.4g}<extra></extra>"})
     if show_answer:
         drawn.append(val)
-        fig.add_trace(go.Scatter(x=lams.astype(np.float32), y=finite(val), mode="lines",
-                                 name=f"validation error, {name}",
-                                 line={"color": color, "width": 3},
-                                 hovertemplate="λ = %{x:.3g}<br>validation MSE %{y:.4g}"
-                                               "<extra></extra>"))
+        data.append({"type": "scatter", "x": lams.astype(np.float32), "y": finite(val),
+                     "mode": "lines", "name": f"validation error, {name}",
+                     "line": {"color": color, "width": 3},
+                     "hovertemplate": "λ = %{x:.3g}<br>validation MSE %{y:.4g}<extra></extra>"})
         if errors.cv is not None:
             cv, se = np.asarray(errors.cv[kind]), np.asarray(errors.cv_se[kind])
             drawn.append(cv)
             x = lams.astype(np.float32)
             lo = np.maximum(cv - se, cv * 0.05)
-            fig.add_trace(go.Scatter(x=np.concatenate([x, x[::-1]]),
-                                     y=finite(np.concatenate([cv + se, lo[::-1]])),
-                                     fill="toself", fillcolor=_rgba(color, 0.15),
-                                     line={"width": 0}, hoverinfo="skip",
-                                     name=f"CV error ± 1 standard error ({errors.folds} folds)"))
-            fig.add_trace(go.Scatter(x=x, y=finite(cv), mode="lines",
-                                     name=f"{errors.folds}-fold CV error, {name}",
-                                     line={"color": "#333333", "width": 2, "dash": "dash"},
-                                     hovertemplate="λ = %{x:.3g}<br>CV MSE %{y:.4g}"
-                                                   "<extra></extra>"))
+            data += [{"type": "scatter", "x": np.concatenate([x, x[::-1]]),
+                      "y": finite(np.concatenate([cv + se, lo[::-1]])), "fill": "toself",
+                      "fillcolor": _rgba(color, 0.15), "line": {"width": 0},
+                      "hoverinfo": "skip",
+                      "name": f"CV error ± 1 standard error ({errors.folds} folds)"},
+                     {"type": "scatter", "x": x, "y": finite(cv), "mode": "lines",
+                      "name": f"{errors.folds}-fold CV error, {name}",
+                      "line": {"color": "#333333", "width": 2, "dash": "dash"},
+                      "hovertemplate": "λ = %{x:.3g}<br>CV MSE %{y:.4g}<extra></extra>"}]
         curve, _ = errors.curve(kind)
         b = choice.best
         by = "CV" if errors.cv is not None else "validation"
@@ -1391,14 +1335,14 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
                                                  "error)")
         star["hovertemplate"] = (f"best λ = {lams[b]:g}<br>{by} MSE {curve[b]:.4g}"
                                  "<extra></extra>")
-        fig.add_trace(star)
+        data.append(star)
     at_y = [train[index]] + ([val[index]] if show_answer else [])
-    fig.add_trace(go.Scatter(x=np.full(len(at_y), lam, np.float32), y=finite(at_y),
-                             mode="markers", name=f"at λ = {lam:g}",
-                             marker={"size": 9, "color": color, "symbol": "circle",
-                                     "line": {"width": 1.5, "color": "#000000"}},
-                             text=["train", "validation"][: len(at_y)],
-                             hovertemplate="%{text} MSE %{y:.4g}<extra>λ = " + f"{lam:g}</extra>"))
+    data.append({"type": "scatter", "x": np.full(len(at_y), lam, np.float32),
+                 "y": finite(at_y), "mode": "markers", "name": f"at λ = {lam:g}",
+                 "marker": {"size": 9, "color": color, "symbol": "circle",
+                            "line": {"width": 1.5, "color": "#000000"}},
+                 "text": ["train", "validation"][: len(at_y)],
+                 "hovertemplate": "%{text} MSE %{y:.4g}<extra>λ = " + f"{lam:g}</extra>"})
     shapes, notes = _vline(lam, "x", "y", f"λ = {lam:g}", color="#777777", dash="dot", top=False)
     notes[0]["x"] = float(np.log10(lam))
     noise2 = errors.noise ** 2
@@ -1422,10 +1366,11 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
         title += f", validation {val[index]:.3g}"
     title += (f"<br><sup>{name}, σ = {errors.noise:.2f}, n = {errors.n}, degree "
               f"{errors.degree}</sup>")
-    for t in fig.data:  # a curve beyond the top of the view is cut there, honestly labelled
-        if t.y is not None and len(t.y) and np.max(np.asarray(t.y, np.float64)) > hi:
-            t.hovertemplate = (t.hovertemplate or "").replace("<extra>", " (top of the chart "
-                                                              "is cut)<extra>", 1)
+    for t in data:  # a curve beyond the top of the view is cut there, honestly labelled
+        if len(t["y"]) and np.max(np.asarray(t["y"], np.float64)) > hi:
+            t["hovertemplate"] = (t.get("hovertemplate") or "").replace(
+                "<extra>", " (top of the chart is cut)<extra>", 1)
+    fig = PlainFigure({"data": data})
     set_layout(
         fig, height=480, margin={"l": 76, "r": 20, "t": 80, "b": 144},
         title={"text": title, "y": 0.98},
@@ -1434,9 +1379,7 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
                "range": [float(np.log10(lo)), float(np.log10(hi))],
                **_log_ticks(lo, hi)},
         legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
-        shapes=list(fig.layout.shapes) + shapes, uirevision="bias-variance")
-    for note in notes:
-        fig.add_annotation(note)
+        shapes=bands + shapes, annotations=labels + notes, uirevision="bias-variance")
     return fig
 
 
@@ -1531,10 +1474,12 @@ def residuals_figure(res, *, palette: dict, show_answer: bool = True) -> go.Figu
 LAND_LINE = "#a9a395"                         # the continents' outline
 NO_WEIGHT = "#c9c9c9"                         # a cell with training points but weight 0
 _TRANSPARENT = "rgba(0,0,0,0)"
+# Plotly's "Cividis", spelled out as a go.Figure would spell it (a plain spec is sent as built)
+PRICE_SCALE = [[i / (len(_sequential.Cividis) - 1), c] for i, c in enumerate(_sequential.Cividis)]
 
 
 def land_trace(land, *, name: str = "land (rough outline)", showlegend: bool = False
-               ) -> go.Scatter:
+               ) -> dict:
     """The continents as thin outlines in one trace (not filled: Plotly draws a heatmap below
     every scatter trace, so a fill would hide the cells). ``land`` is a sequence of closed
     (k, 2) (longitude, latitude) arrays; between two polygons the line lifts its pen (a
@@ -1544,20 +1489,20 @@ def land_trace(land, *, name: str = "land (rough outline)", showlegend: bool = F
     for p in land:
         xs += finite(p[:, 0]).tolist() + [None]
         ys += finite(p[:, 1]).tolist() + [None]
-    return go.Scatter(x=xs[:-1], y=ys[:-1], mode="lines", connectgaps=False,
-                      line={"color": LAND_LINE, "width": 1}, name=name, legendgroup="land",
-                      showlegend=showlegend, hoverinfo="skip")
+    return {"type": "scatter", "x": xs[:-1], "y": ys[:-1], "mode": "lines",
+            "connectgaps": False, "line": {"color": LAND_LINE, "width": 1}, "name": name,
+            "legendgroup": "land", "showlegend": showlegend, "hoverinfo": "skip"}
 
 
-def cells_trace(lat, lon, codes, color: str, *, name: str) -> go.Heatmap:
+def cells_trace(lat, lon, codes, color: str, *, name: str) -> dict:
     """A map of cells: ``codes`` (rows, cols) is 0 for no training point (transparent), 1 for
     training points but a weight of exactly 0 (grey), 2 for a non-zero weight (``color``)."""
     scale = [[0.0, _TRANSPARENT], [1 / 3, _TRANSPARENT], [1 / 3, NO_WEIGHT], [2 / 3, NO_WEIGHT],
              [2 / 3, color], [1.0, color]]
-    return go.Heatmap(x=finite(lon), y=finite(lat), z=np.asarray(codes, np.int8), zmin=0,
-                      zmax=2, colorscale=scale, showscale=False, name=name,
-                      hovertemplate="cell at lat %{y:.1f}°, lon %{x:.1f}°<extra>" + name
-                                    + "</extra>")
+    return {"type": "heatmap", "x": finite(lon), "y": finite(lat),
+            "z": np.asarray(codes, np.int8), "zmin": 0, "zmax": 2, "colorscale": scale,
+            "showscale": False, "name": name,
+            "hovertemplate": "cell at lat %{y:.1f}°, lon %{x:.1f}°<extra>" + name + "</extra>"}
 
 
 def _map_axes(domain=(0.0, 1.0), *, x: str = "x", y: str = "y") -> dict:
@@ -1629,13 +1574,13 @@ def crosses_map_figure(scene, *, palette: dict, names: dict, show_answer: bool =
         else:
             codes = np.where(occupied, 1, 0)
             name = "cells with training points"
-        data += [land_trace(scene.land).update(xaxis=x, yaxis=y),
-                 cells_trace(scene.lat, scene.lon, codes, palette[kind], name=name)
-                 .update(xaxis=x, yaxis=y)]
+        data += [{**land_trace(scene.land), "xaxis": x, "yaxis": y},
+                 {**cells_trace(scene.lat, scene.lon, codes, palette[kind], name=name),
+                  "xaxis": x, "yaxis": y}]
         layout.update(_map_axes(domain, x=x, y=y))
         layout["annotations"].append(_panel_title(title, 0.5, domain[1]))
         layout["shapes"] += _cell_edges(scene.size, x=x, y=y)
-    fig = go.Figure(data, layout)
+    fig = PlainFigure({"data": data, "layout": _without_empty_lists(layout)})
     set_layout(fig, height=800, margin={"l": 50, "r": 10, "t": 70, "b": 20},
                title={"text": crosses_title(scene), "y": 0.99}, showlegend=False,
                plot_bgcolor="#ffffff", uirevision="crosses")
@@ -1646,14 +1591,14 @@ def crosses_data_figure(scene) -> go.Figure:
     """The data on the map: a sample of the training points coloured by price, over the
     continents, with the cell edges (when the cells are 5° or more)."""
     lat, lon, price = (finite(a) for a in scene.points)
-    fig = go.Figure(land_trace(scene.land, showlegend=True),
-                    {**_map_axes(), "shapes": _cell_edges(scene.size)})
-    fig.add_trace(go.Scatter(x=lon, y=lat, mode="markers", name="training points (a sample)",
-                             marker={"size": 4, "color": price, "colorscale": "Cividis",
-                                     "showscale": True, "opacity": 0.8,
-                                     "colorbar": {"title": {"text": "price"}, "len": 0.8}},
-                             hovertemplate="lat %{y:.1f}°, lon %{x:.1f}°<br>price "
-                                           "%{marker.color:.2f}<extra></extra>"))
+    fig = PlainFigure({"data": [land_trace(scene.land, showlegend=True), {
+        "type": "scatter", "x": lon, "y": lat, "mode": "markers",
+        "name": "training points (a sample)",
+        "marker": {"size": 4, "color": price, "colorscale": PRICE_SCALE, "showscale": True,
+                   "opacity": 0.8, "colorbar": {"title": {"text": "price"}, "len": 0.8}},
+        "hovertemplate": "lat %{y:.1f}°, lon %{x:.1f}°<br>price %{marker.color:.2f}"
+                         "<extra></extra>"}],
+        "layout": _without_empty_lists({**_map_axes(), "shapes": _cell_edges(scene.size)})})
     edges = (f"the lines are the edges of the {scene.size}° cells" if scene.size >= 5 else
              f"{scene.size}° cells are too small to draw their edges")
     set_layout(fig, height=430, margin={"l": 28, "r": 86, "t": 50, "b": 66},
@@ -1678,17 +1623,18 @@ def bytes_figure(scene, *, palette: dict, names: dict, minute_cells: int,
     labels, values, colors = zip(*rows, strict=True)
     shown = np.maximum(np.asarray(values, np.float64), 1.0)   # 0 bytes sits at 1 on a log axis
     pos = np.arange(len(rows), dtype=np.int32)
-    fig = go.Figure(go.Bar(x=finite(shown), y=pos, orientation="h", name="bytes at inference",
-                           marker={"color": list(colors)},
-                           text=[fmt_bytes(v) for v in values], textposition="outside",
-                           cliponaxis=False, customdata=list(labels),
-                           hovertemplate="%{customdata}: %{text}<extra></extra>"))
+    fig = PlainFigure({"data": [{
+        "type": "bar", "x": finite(shown), "y": pos, "orientation": "h",
+        "name": "bytes at inference", "marker": {"color": list(colors)},
+        "text": [fmt_bytes(v) for v in values], "textposition": "outside", "cliponaxis": False,
+        "customdata": list(labels), "hovertemplate": "%{customdata}: %{text}<extra></extra>"}]})
     top = float(shown.max())
     set_layout(
         fig, height=300, margin={"l": 246, "r": 10, "t": 40, "b": 68}, showlegend=False,
         title={"text": f"Bytes at inference, λ = {scene.lam:g}" + ("" if show_answer else
                                                                   ": and sparse?"), "y": 0.97},
-        xaxis={"type": "log", "range": [0, np.log10(top) + 1.0], "title": {"text": "bytes"},
+        xaxis={"type": "log", "range": [0, float(np.log10(top)) + 1.0],
+               "title": {"text": "bytes"},
                "tickformat": "~s"},
         yaxis={"tickvals": pos.tolist(), "ticktext": list(labels), "autorange": "reversed"},
         uirevision="crosses-bytes")
@@ -1705,33 +1651,35 @@ def crosses_sweep_figure(scene, *, palette: dict, names: dict, show_answer: bool
     xs = [float(lams[0]), float(lams[-1])]
     left, right = {"xaxis": "x", "yaxis": "y"}, {"xaxis": "x2", "yaxis": "y2"}
     none_err = float(scene.test_mse[scene.run("none")])
-    data = [go.Scatter(x=finite(xs), y=finite([scene.occupied] * 2), mode="lines",
-                       name="cells with training points",
-                       line={"color": "#7a7a7a", "width": 1.5, "dash": "dash"}, **left),
-            go.Scatter(x=finite(xs), y=finite([none_err] * 2), mode="lines",
-                       name=f"{names['none']} (λ = 0)",
-                       line={"color": palette["none"], "width": 1.5, "dash": "dash"}, **right)]
+    data = [{"type": "scatter", "x": finite(xs), "y": finite([scene.occupied] * 2),
+             "mode": "lines", "name": "cells with training points",
+             "line": {"color": "#7a7a7a", "width": 1.5, "dash": "dash"}, **left},
+            {"type": "scatter", "x": finite(xs), "y": finite([none_err] * 2), "mode": "lines",
+             "name": f"{names['none']} (λ = 0)",
+             "line": {"color": palette["none"], "width": 1.5, "dash": "dash"}, **right}]
     if show_answer:
         for kind in ("l1", "l2"):
             ok = ~np.asarray(sw.unstable[kind], bool)
             for axes, y, fmt in ((left, sw.nonzero[kind], "%{y:,}"),
                                  (right, sw.test_mse[kind], "%{y:.4f}")):
-                data.append(go.Scatter(
-                    x=finite(lams[ok]), y=finite(np.asarray(y, np.float64)[ok]),
-                    mode="lines+markers", name=names[kind], legendgroup=kind,
-                    showlegend=axes is left, line={"color": palette[kind], "width": 2.5},
-                    marker={"size": 6, "color": palette[kind]},
-                    hovertemplate="λ = %{x:g}: " + fmt + "<extra>" + names[kind] + "</extra>",
-                    **axes))
+                data.append({
+                    "type": "scatter", "x": finite(lams[ok]),
+                    "y": finite(np.asarray(y, np.float64)[ok]), "mode": "lines+markers",
+                    "name": names[kind], "legendgroup": kind, "showlegend": axes is left,
+                    "line": {"color": palette[kind], "width": 2.5},
+                    "marker": {"size": 6, "color": palette[kind]},
+                    "hovertemplate": "λ = %{x:g}: " + fmt + "<extra>" + names[kind]
+                                     + "</extra>", **axes})
             if scene.lam > 0:   # the page's λ, on the curves
                 i = int(np.argmin(np.abs(lams - scene.lam)))
                 for axes, y in ((left, sw.nonzero[kind][i]), (right, sw.test_mse[kind][i])):
-                    data.append(go.Scatter(
-                        x=finite([lams[i]]), y=finite([y]), mode="markers",
-                        name=f"{names[kind]} at λ = {scene.lam:g}", showlegend=False,
-                        marker={"size": 13, "color": palette[kind],
-                                "line": {"width": 1.5, "color": "#000000"}},
-                        hoverinfo="skip", **axes))
+                    data.append({
+                        "type": "scatter", "x": finite([lams[i]]), "y": finite([y]),
+                        "mode": "markers", "name": f"{names[kind]} at λ = {scene.lam:g}",
+                        "showlegend": False,
+                        "marker": {"size": 13, "color": palette[kind],
+                                   "line": {"width": 1.5, "color": "#000000"}},
+                        "hoverinfo": "skip", **axes})
     log_x = {"type": "log", "title": {"text": "λ"}, "exponentformat": "power"}
     layout = {
         "xaxis": {**log_x, "domain": [0.0, 0.45], "anchor": "y"},
@@ -1744,4 +1692,4 @@ def crosses_sweep_figure(scene, *, palette: dict, names: dict, show_answer: bool
                           f"λ = {scene.lam:g}", "y": 0.98},
         "legend": {"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},
         "uirevision": "crosses-sweep"}
-    return go.Figure(data, layout)
+    return PlainFigure({"data": data, "layout": layout})
