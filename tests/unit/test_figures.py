@@ -111,6 +111,7 @@ def test_standalone_html_embeds_plotly_and_needs_no_network(scene):
     fig = figures.path_costs_figure(scene.run().costs, color="#000", name="L1")
     html = figures.figure_html(fig)
     assert "<html>" in html and "Plotly.newPlot" in html
+    assert "J (data loss)" in html and "Along the path" in html  # the figure's own spec
     assert 'src="http' not in html  # plotly.js is inside the file, nothing is fetched
 
 
