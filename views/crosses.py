@@ -80,7 +80,7 @@ def crosses_page() -> None:
     with right:
         kit.chart(figures.crosses_map_figure(scene, palette=PALETTE, names=NAMES,
                                              show_answer=show),
-                  "crosses_chart", f"crosses-{size}deg-lambda-{lam:g}")
+                  "crosses_chart", f"crosses-{size}deg-lambda-{lam:g}", lead=True)
         if show:
             st.caption("Coloured: a non-zero weight. Grey: the cell has training points but "
                        "its weight is exactly 0. Blank: no training point, so no gradient ever "

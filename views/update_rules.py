@@ -86,7 +86,8 @@ def update_rules() -> None:
     with right:
         fig = figures.one_weight_figure(scene, palette=PALETTE, names=NAMES,
                                         k=k_shown, show_answer=show)
-        kit.chart(fig, "update_chart", f"update_rules-lambda-{lam:g}-alpha-{alpha:g}")
+        kit.chart(fig, "update_chart", f"update_rules-lambda-{lam:g}-alpha-{alpha:g}",
+                  lead=True)
         kit.prose(f"The shaded band is ±αλ = ±{scene.band:.4g}: one step of L1's constant pull. "
                   f"The data's pull is α·|∂J/∂w| = α·a|w − c|"
                   + (f" (at w = 0 it is {alpha * scene.a * abs(c):.4g})." if data else
@@ -103,9 +104,8 @@ def update_rules() -> None:
                           "step with αλ, so it stays at 0 as long as the data's pull at 0, "
                           "a|c|, is at most λ.")
 
-    # Sent right after the top chart, before the formulas (above it on the page) and the Zeno
-    # chart (below): the browser draws the top chart alone while the server builds this one.
-    # Charts that arrive together are drawn in one go, and the top chart waits for the rest.
+    # Sent right after the top chart (which leads: see kit.chart), before the formulas (above
+    # it on the page) and the Zeno chart (below), so it is drawn next.
     with plane_box:
         kit.prose("The same four rules on the Landscape page's problems, from its start "
                   f"({updates.PLANE_START[0]:g}, {updates.PLANE_START[1]:g}), with the same "

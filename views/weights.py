@@ -126,7 +126,8 @@ def weights_page() -> None:
         t = scene.training
         kit.chart(figures.weight_histogram_figure(scene, lam=lam, palette=PALETTE, names=NAMES,
                                                   show_answer=show),
-                  "weights_chart", f"weights-{model}-lambda-{lam:g}-epoch-{epochs}")
+                  "weights_chart", f"weights-{model}-lambda-{lam:g}-epoch-{epochs}",
+                  lead=True)
         st.caption("Drag **epoch** under the chart to watch the histograms form (nothing is "
                    "recomputed). **log** shows the small counts next to L1's spike.")
         warn_diverged(t, alpha)
