@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 # Slow first runs (JAX import + jit compile) happen inside the first page load.
 APP_TIMEOUT_MS = 90_000
@@ -254,12 +254,19 @@ def wait_for_title(page: Page, index: int, text: str) -> None:
 
 
 def share_box(page: Page) -> Locator:
-    """The page's share link box (``kit.share_link``), its expander opened if it was closed."""
+    """The page's share link box (``kit.share_link``), its expander opened if it was closed.
+
+    Opening it reruns the page (or its fragment), which can be quick enough for
+    ``expect_rerun`` to miss (see ``wait_for_title``): wait for the box itself, then for
+    the run to end.
+    """
     box = page.get_by_test_id("stExpander").filter(has_text="Share this view")
-    if box.get_by_test_id("stCode").count() == 0:
-        with expect_rerun(page):
-            box.locator("summary").click()
-    return box.get_by_test_id("stCode")
+    code = box.get_by_test_id("stCode")
+    if code.count() == 0:
+        box.locator("summary").click()
+        expect(code).to_be_visible(timeout=APP_TIMEOUT_MS)
+        wait_for_app(page)
+    return code
 
 
 @contextlib.contextmanager
