@@ -94,11 +94,11 @@ def sweep_page() -> None:
     errors = sweep.bias_variance_cached(noise, n, degree, folds if cv else 0)
     res = sweep.residuals(share)
 
-    def bias_section() -> None:
+    def bias_section(lead: bool) -> None:
         with bv_right:
             kit.chart(figures.bias_variance_figure(errors, kind, i, palette=PALETTE,
                                                    names=PENALTY_NAMES, show_answer=show),
-                      "sweep_bias_chart", f"bias-variance-{kind}-lambda-{lam:g}")
+                      "sweep_bias_chart", f"bias-variance-{kind}-lambda-{lam:g}", lead=lead)
             kit.prose(f"y = sin(3x) + 0.4·cos(7x) + σ·ε, fitted on n = {n} points with "
                       f"{degree} polynomial features and scored on {sweep.N_VAL} fresh points "
                       "(validation). Left: the model is free to chase the noise of its few "
@@ -116,11 +116,11 @@ def sweep_page() -> None:
             if show:
                 st.markdown(best_table(errors, kind))
 
-    def paths_section() -> None:
+    def paths_section(lead: bool) -> None:
         with paths_right:
             kit.chart(figures.paths_figure(paths, i, palette=PALETTE, names=PENALTY_NAMES,
                                            mix=sweep.MIX, show_answer=show),
-                      "sweep_paths_chart", f"paths-lambda-{lam:g}")
+                      "sweep_paths_chart", f"paths-lambda-{lam:g}", lead=lead)
             kit.prose("Each line is one weight as λ grows (left to right). Solid: the three "
                       "features y is made from; dotted: the five that do not matter. L1 drops "
                       "them to **exactly 0** one by one (bottom row: how many are left); L2 "
@@ -131,13 +131,14 @@ def sweep_page() -> None:
             for line in paths_latex(paths, i):
                 st.latex(line)
 
-    # The chart the student just moved is sent first: a chart waits for every figure built
-    # (and drawn, when they arrive together) before it. A λ move changes both, so the paths
-    # lead; a σ, n, degree or CV move changes the bias/variance chart alone.
+    # The chart the student just moved is sent first, and alone (kit.chart's lead): charts
+    # that reach the browser together are drawn in one go. A λ move changes both, so the
+    # paths lead; a σ, n, degree or CV move changes the bias/variance chart alone.
     lam_moved = st.session_state.get(LAST_LAM) != lam
     st.session_state[LAST_LAM] = lam
-    for section in (paths_section, bias_section) if lam_moved else (bias_section, paths_section):
-        section()
+    first, second = (paths_section, bias_section) if lam_moved else (bias_section, paths_section)
+    first(lead=True)
+    second(lead=False)
 
     with res_right:
         kit.chart(figures.residuals_figure(res, palette=PALETTE, show_answer=show),
