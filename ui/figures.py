@@ -204,7 +204,7 @@ def _square_axes(fig: go.Figure, view, *, col: int = 1) -> None:
     """Panel ``col``'s axes (of a one-row figure) over ``view``, one unit of w₁ as long as one
     of w₂. Set through the layout by name: ``update_xaxes(col=...)`` is ~10× slower."""
     a, b, c, d = view
-    n = "" if col == 1 else str(col)
+    n = _ax(col)
     common = {"zeroline": True, "zerolinecolor": "#444", "zerolinewidth": 1,
               "constrain": "domain"}
     set_layout(fig, {f"xaxis{n}": {"range": [a, b], "title": {"text": "w₁"}, **common},
@@ -716,10 +716,7 @@ def two_weight_figure(plane, lam: float, *, palette: dict, names: dict,
                       for n in zero_annotations(plane.minimizers[kind], palette[kind])]
         panel.append(start_trace(plane.start))
         traces += [{**tr, **_on_panel(col)} for tr in panel]
-    seen = set()
-    for t in traces:  # one legend entry per name across the two panels
-        t["showlegend"] = bool(t["name"]) and t["name"] not in seen and t["type"] != "contour"
-        seen.add(t["name"])
+    _one_legend_entry_per_name(traces)   # across the two panels
     set_layout(fig, height=500, margin={"l": 64, "r": 10, "t": 40, "b": 140},
                legend={"orientation": "h", "y": -0.25, "yanchor": "top"},
                annotations=fig.spec["layout"]["annotations"] + notes, uirevision="two-weights")
@@ -912,7 +909,7 @@ def angle_histogram_figure(mc, *, palette: dict, names: dict, show_answer: bool 
                        "name": "no constraint (minimizers of J)",
                        "hovertemplate": "%{x:.0f}°: %{y} problems<extra>no constraint</extra>",
                        **_on_panel(col)})
-        set_layout(fig, {f"xaxis{col if col > 1 else ''}": {
+        set_layout(fig, {f"xaxis{_ax(col)}": {
             "range": [-1, 91], "tickvals": [0, 15, 30, 45, 60, 75, 90],
             "ticktext": ["0°<br>w₂ = 0", "15°", "30°", "45°", "60°", "75°", "90°<br>w₁ = 0"],
             "title": {"text": "angle of |w| from the w₁ axis"}}})
@@ -1155,15 +1152,20 @@ def _grid_layout_of(args: str) -> dict:
     return layout
 
 
+def _ax(n: int) -> str:
+    """The axis suffix of panel ``n`` (``make_subplots`` numbers panels from 1, row by row,
+    skipping empty cells): "" for the first (x, xaxis), "2" for the second (x2, xaxis2), …"""
+    return "" if n == 1 else str(n)
+
+
 def _on_panel(n: int) -> dict:
-    """The axes of panel ``n`` (``make_subplots`` numbers them from 1, row by row, skipping
-    empty cells) as a trace names them."""
-    return {"xaxis": f"x{n if n > 1 else ''}", "yaxis": f"y{n if n > 1 else ''}"}
+    """The axes of panel ``n`` as a trace names them."""
+    return {"xaxis": f"x{_ax(n)}", "yaxis": f"y{_ax(n)}"}
 
 
 def _note_on_panel(note: dict, n: int) -> dict:
     """An annotation placed in the data coordinates of panel ``n``."""
-    return {**note, "xref": f"x{n if n > 1 else ''}", "yref": f"y{n if n > 1 else ''}"}
+    return {**note, "xref": f"x{_ax(n)}", "yref": f"y{_ax(n)}"}
 
 
 def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", "elastic_net",
@@ -1188,25 +1190,22 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
     def add(trace: dict, row: int, col: int) -> None:
         traces.append({"type": "scatter", **trace, **_on_panel((row - 1) * cols + col)})
 
-    def ax(n: int) -> str:  # the axis suffix of panel n (1 … 2·cols, row by row)
-        return "" if n == 1 else str(n)
-
     for c, kind in enumerate(kinds, start=1):
         coef, color = np.asarray(paths.coef[kind]), palette[kind]
         panels = (c, cols + c)  # this column's top and bottom panels
         edge = {"l1": paths.lam_max, "elastic_net": paths.lam_max / mix}.get(kind)
         for n_ in panels:
-            shapes += _vline(lam, f"x{ax(n_)}", f"y{ax(n_)}", "", color="#777777", dash="dot")[0]
+            shapes += _vline(lam, f"x{_ax(n_)}", f"y{_ax(n_)}", "", color="#777777", dash="dot")[0]
             if edge is not None and show_answer:
-                shapes += _vline(edge, f"x{ax(n_)}", f"y{ax(n_)}", "", color="#000000",
+                shapes += _vline(edge, f"x{_ax(n_)}", f"y{_ax(n_)}", "", color="#000000",
                                  dash="dash")[0]
-            axes[f"xaxis{ax(n_)}"] = _log_lambda_axis(lams)
-        axes[f"xaxis{ax(cols + c)}"]["title"] = {"text": "λ (log scale)"}
-        axes[f"yaxis{ax(c)}"] = {"zeroline": True, "zerolinecolor": "#444", "zerolinewidth": 1}
-        axes[f"yaxis{ax(cols + c)}"] = {"range": [-0.5, d + 2.5], "dtick": 2}
+            axes[f"xaxis{_ax(n_)}"] = _log_lambda_axis(lams)
+        axes[f"xaxis{_ax(cols + c)}"]["title"] = {"text": "λ (log scale)"}
+        axes[f"yaxis{_ax(c)}"] = {"zeroline": True, "zerolinecolor": "#444", "zerolinewidth": 1}
+        axes[f"yaxis{_ax(cols + c)}"] = {"range": [-0.5, d + 2.5], "dtick": 2}
         if edge is not None and show_answer:
             sym = "λ_max" if kind == "l1" else "λ_max/mix"
-            notes.append({"xref": f"x{ax(c)}", "yref": f"y{ax(c)} domain",
+            notes.append({"xref": f"x{_ax(c)}", "yref": f"y{_ax(c)} domain",
                           "x": float(np.log10(edge)), "y": 0.02, "xanchor": "left",
                           "yanchor": "bottom", "showarrow": False,
                           "text": f" {sym} = {edge:.3g}:<br> all 0 from here",
@@ -1248,7 +1247,7 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
                  "hoverinfo": "skip", "line": {"color": "#555555", "dash": dash, "width": width}},
                 1, 1)
     axes["yaxis"]["title"] = {"text": "weight w_k"}
-    axes[f"yaxis{ax(cols + 1)}"]["title"] = {"text": "non-zero"}
+    axes[f"yaxis{_ax(cols + 1)}"]["title"] = {"text": "non-zero"}
     if show_answer:
         counts = ", ".join(f"{names[k]} {int(paths.nonzeros[k][index])}" for k in kinds)
         title = f"λ = {lam:g}: non-zero weights {counts} (of {d})"
