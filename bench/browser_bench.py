@@ -14,6 +14,9 @@ measured in the same run, in the same headless Chromium, on the same machine:
   message and the incoming message that carries the new figure, which splits
   each move into frontend (key → send), server (send → figure message: rerun,
   compute, serialize, network) and browser (figure message → chart updated).
+- draw alone: after the moves, plotly.js draws each watched chart again by itself
+  (``draw_alone``); with the floor's, that bounds what a move could cost if the
+  page's server work were free (``alone_note``).
 - cold start: server process start to the first chart drawn, fresh browser context.
 - memory: the server process's peak resident set (VmHWM) after the latency run.
 
@@ -296,6 +299,52 @@ _WIRE_JS = """(after) => {
 }"""
 
 
+# plotly.js alone: the watched chart's own data and layout drawn again into a fresh div of
+# the same size over the page (Plotly.newPlot, as a remount does), each draw awaited and
+# then two animation frames for the paint. Private keys ('_…') are dropped and typed arrays
+# copied, so each draw decodes and lays out the figure from scratch, as the real one did.
+_DRAW_ALONE_JS = """async ([idx, repeats]) => {
+  const gd = document.querySelectorAll('.js-plotly-plot')[idx];
+  const copy = (v) => {
+    if (ArrayBuffer.isView(v)) return v.slice();
+    if (Array.isArray(v)) return v.map(copy);
+    if (v && typeof v === 'object') {
+      const out = {};
+      for (const [k, x] of Object.entries(v)) {
+        if (!k.startsWith('_') && typeof x !== 'function') out[k] = copy(x);
+      }
+      return out;
+    }
+    return v;
+  };
+  const data = copy(gd.data), layout = copy(gd.layout);
+  const painted = () => new Promise((r) => requestAnimationFrame(() =>
+    requestAnimationFrame(() => r())));
+  const draws = [], paints = [];
+  for (let i = 0; i < repeats; i++) {
+    const div = document.createElement('div');
+    div.style.cssText = `position:fixed;left:0;top:0;z-index:99999;background:#fff;` +
+      `width:${gd.offsetWidth}px;height:${gd.offsetHeight}px`;
+    document.body.appendChild(div);
+    const t0 = performance.now();
+    await Plotly.newPlot(div, copy(data), copy(layout), {displaylogo: false});
+    const t1 = performance.now();
+    await painted();
+    draws.push(t1 - t0); paints.push(performance.now() - t0);
+    Plotly.purge(div); div.remove();
+  }
+  const med = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return {draw: med(draws), painted: med(paints)};
+}"""
+DRAW_REPEATS = 11
+
+
+def draw_alone(page: Page, chart: int) -> dict[str, float]:
+    """Median ms for plotly.js alone to draw the page's chart ``chart`` again ("draw") and
+    to have it painted ("painted"): no Streamlit, no server."""
+    return page.evaluate(_DRAW_ALONE_JS, [chart, DRAW_REPEATS])
+
+
 def shows_value(title: str, value: str | None) -> bool:
     """Does the chart title show the slider's value? As text, or as the same number written
     another way (a slider shows "1.10", a title "t = 1.1"; "1,000" is 1000)."""
@@ -390,20 +439,25 @@ def wire_split(s: dict[str, float]) -> str:
 # ---- the three measurements --------------------------------------------------------------
 
 def next_key(page: Page, view: PageView, pattern: str, r: int, left: dict[str, bool]) -> str:
-    """The key of move ``r``: ``alternate`` is Right, Left, Right, …; ``sweep`` goes Right
-    until the slider's end, then Left (``left`` remembers the direction per view), so every
-    move shows a value not shown just before."""
-    if pattern == "alternate":
-        return "ArrowRight" if r % 2 == 0 else "ArrowLeft"
+    """The key of move ``r``: ``alternate`` is Right, Left, Right, … (Left first when the
+    slider starts at its end); ``sweep`` goes Right until the slider's end, then Left, so
+    every move shows a value not shown just before. ``left`` remembers the direction per
+    view and pattern."""
     # Streamlit 1.67's slider thumb is an <input type="range">: value, min and max (there is
     # no aria-valuenow, and None == None would read as "at the end" for ever).
     now, lo, hi = slider_by_label(page, view.slider).evaluate(
         "(e) => [e.value, e.min, e.max].map(Number)")
-    if now >= hi:
-        left[view.name] = True
+    key = f"{pattern} {view.name}"
+    if pattern == "alternate":
+        if r == 0:
+            left[key] = now >= hi
+        else:
+            left[key] = not left[key]
+    elif now >= hi:
+        left[key] = True
     elif now <= lo:
-        left[view.name] = False
-    return "ArrowLeft" if left.get(view.name, False) else "ArrowRight"
+        left[key] = False
+    return "ArrowLeft" if left.get(key, False) else "ArrowRight"
 
 
 def latency_and_memory(browser: Browser, views: list[PageView], *,
@@ -412,8 +466,9 @@ def latency_and_memory(browser: Browser, views: list[PageView], *,
     """Interleaved slider moves on the floor and on every view; then both servers' VmHWM.
 
     ``phases``: (pattern, warm-up moves, measured rounds), run in order on the same pages.
-    Each round moves the floor once and every view once. Returns
-    ({(pattern, view name): [Move]}, {"app": MiB, "floor": MiB}).
+    Each round moves the floor once and every view once. Then each watched chart is drawn
+    again by plotly.js alone (``draw_alone``). Returns ({(pattern, view name): [Move]},
+    {"app": MiB, "floor": MiB}, {view name: draw_alone(...)}).
     """
     with streamlit(FLOOR, workdir / "floor-latency.log") as floor, \
             streamlit(APP, workdir / "app-latency.log") as app:
@@ -436,9 +491,10 @@ def latency_and_memory(browser: Browser, views: list[PageView], *,
                 if r >= warmup and (r - warmup + 1) % 10 == 0:
                     log(f"  {pattern}: {r - warmup + 1}/{rounds} rounds")
         memory = {"app": peak_rss_mb(app.proc.pid), "floor": peak_rss_mb(floor.proc.pid)}
+        drawn = {view.name: draw_alone(page, view.chart) for view, page in targets}
         for _, page in targets:
             page.context.close()
-    return moves, memory
+    return moves, memory, drawn
 
 
 def scrub_rates(browser: Browser, workdir: Path, *, repeats: int) -> list[Row]:
@@ -501,7 +557,7 @@ def run(*, quick: bool = False, log: Callable[[str], None] = print, only: str | 
         try:
             log("browser: slider moves, floor and pages interleaved: "
                 + ", ".join(f"{p} {n} rounds (+{w} warm-up)" for p, w, n in phases) + " …")
-            moves, memory = latency_and_memory(browser, views, phases=phases,
+            moves, memory, drawn = latency_and_memory(browser, views, phases=phases,
                                                workdir=workdir, log=log)
             if only is None:
                 log("browser: scrubbing inside the figures …")
@@ -543,7 +599,8 @@ def run(*, quick: bool = False, log: Callable[[str], None] = print, only: str | 
             f"p95 ratio {s['p95'] / floor['p95']:.2f}×; n = {s['n']}; {wire_split(s)}; "
             f"first frame painted p50 {s['paint_p50']:.0f} ms "
             f"(floor {floor['paint_p50']:.0f}); back-and-forth (cached figure) p50 "
-            f"{alt['p50']:.0f} ms = {alt['p50'] / floor_alt['p50']:.2f}× floor"))
+            f"{alt['p50']:.0f} ms = {alt['p50'] / floor_alt['p50']:.2f}× floor; "
+            + alone_note(drawn[v.name], drawn[FLOOR_VIEW.name], floor["p50"])))
     for script in registered if only is None else []:
         if not any(v.script == script for v in PAGES):
             rows.append(Row("slider → chart", script, "no PageView in bench/browser_bench.PAGES",
@@ -608,6 +665,19 @@ def cold_starts_apart(pw, workdir: Path, repeats: int, log: Callable[[str], None
     finally:
         browser.close()
     return out
+
+
+def alone_note(chart: dict[str, float], floor_chart: dict[str, float], floor_p50: float
+               ) -> str:
+    """What plotly.js alone takes to draw this chart and the floor's, and the bound that puts
+    on a move: the floor's round trip with its chart's draw swapped for this one's is what a
+    move would take if the page's server work and Streamlit's handling of its other elements
+    cost nothing."""
+    bound = floor_p50 - floor_chart["draw"] + chart["draw"]
+    return (f"plotly.js alone draws this chart in {chart['draw']:.0f} ms (painted "
+            f"{chart['painted']:.0f}), the floor's in {floor_chart['draw']:.0f} "
+            f"({floor_chart['painted']:.0f}): with no server work at all a move would take "
+            f"≈ {bound:.0f} ms = {bound / floor_p50:.2f}× floor")
 
 
 def breakdown_line(name: str, s: dict[str, float]) -> str:
