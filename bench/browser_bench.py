@@ -438,26 +438,34 @@ def wire_split(s: dict[str, float]) -> str:
 
 # ---- the three measurements --------------------------------------------------------------
 
+def goes_left(pattern: str, r: int, at: tuple[float, float, float], was_left: bool | None
+              ) -> bool:
+    """Whether move ``r`` presses ArrowLeft. ``at``: the slider's (value, min, max) now;
+    ``was_left``: the direction of the move before (None for the first).
+
+    ``alternate`` is Right, Left, Right, … (Left first when the slider starts at its end);
+    ``sweep`` goes Right until the slider's end, then Left until its start, and so on, so
+    every move shows a value not shown just before.
+    """
+    now, lo, hi = at
+    if pattern == "alternate":
+        return now >= hi if r == 0 or was_left is None else not was_left
+    if now >= hi:
+        return True
+    if now <= lo:
+        return False
+    return bool(was_left)
+
+
 def next_key(page: Page, view: PageView, pattern: str, r: int, left: dict[str, bool]) -> str:
-    """The key of move ``r``: ``alternate`` is Right, Left, Right, … (Left first when the
-    slider starts at its end); ``sweep`` goes Right until the slider's end, then Left, so
-    every move shows a value not shown just before. ``left`` remembers the direction per
-    view and pattern."""
+    """The key of move ``r`` of ``pattern`` on the view's slider (see ``goes_left``);
+    ``left`` remembers the direction per view and pattern."""
     # Streamlit 1.67's slider thumb is an <input type="range">: value, min and max (there is
     # no aria-valuenow, and None == None would read as "at the end" for ever).
-    now, lo, hi = slider_by_label(page, view.slider).evaluate(
-        "(e) => [e.value, e.min, e.max].map(Number)")
+    at = slider_by_label(page, view.slider).evaluate("(e) => [e.value, e.min, e.max].map(Number)")
     key = f"{pattern} {view.name}"
-    if pattern == "alternate":
-        if r == 0:
-            left[key] = now >= hi
-        else:
-            left[key] = not left[key]
-    elif now >= hi:
-        left[key] = True
-    elif now <= lo:
-        left[key] = False
-    return "ArrowLeft" if left.get(key, False) else "ArrowRight"
+    left[key] = goes_left(pattern, r, tuple(at), left.get(key))
+    return "ArrowLeft" if left[key] else "ArrowRight"
 
 
 def latency_and_memory(browser: Browser, views: list[PageView], *,
