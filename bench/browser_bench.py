@@ -438,9 +438,8 @@ def wire_split(s: dict[str, float]) -> str:
 
 # ---- the three measurements --------------------------------------------------------------
 
-def goes_left(pattern: str, r: int, at: tuple[float, float, float], was_left: bool | None
-              ) -> bool:
-    """Whether move ``r`` presses ArrowLeft. ``at``: the slider's (value, min, max) now;
+def goes_left(pattern: str, at: tuple[float, float, float], was_left: bool | None) -> bool:
+    """Whether the next move presses ArrowLeft. ``at``: the slider's (value, min, max) now;
     ``was_left``: the direction of the move before (None for the first).
 
     ``alternate`` is Right, Left, Right, … (Left first when the slider starts at its end);
@@ -449,7 +448,7 @@ def goes_left(pattern: str, r: int, at: tuple[float, float, float], was_left: bo
     """
     now, lo, hi = at
     if pattern == "alternate":
-        return now >= hi if r == 0 or was_left is None else not was_left
+        return now >= hi if was_left is None else not was_left
     if now >= hi:
         return True
     if now <= lo:
@@ -457,14 +456,14 @@ def goes_left(pattern: str, r: int, at: tuple[float, float, float], was_left: bo
     return bool(was_left)
 
 
-def next_key(page: Page, view: PageView, pattern: str, r: int, left: dict[str, bool]) -> str:
-    """The key of move ``r`` of ``pattern`` on the view's slider (see ``goes_left``);
+def next_key(page: Page, view: PageView, pattern: str, left: dict[str, bool]) -> str:
+    """The key of the next move of ``pattern`` on the view's slider (see ``goes_left``);
     ``left`` remembers the direction per view and pattern."""
     # Streamlit 1.67's slider thumb is an <input type="range">: value, min and max (there is
     # no aria-valuenow, and None == None would read as "at the end" for ever).
     at = slider_by_label(page, view.slider).evaluate("(e) => [e.value, e.min, e.max].map(Number)")
     key = f"{pattern} {view.name}"
-    left[key] = goes_left(pattern, r, tuple(at), left.get(key))
+    left[key] = goes_left(pattern, tuple(at), left.get(key))
     return "ArrowLeft" if left[key] else "ArrowRight"
 
 
@@ -488,7 +487,7 @@ def latency_and_memory(browser: Browser, views: list[PageView], *,
             for r in range(warmup + rounds):
                 for view, page in targets:
                     page.bring_to_front()
-                    m = move(page, view, next_key(page, view, pattern, r, left))
+                    m = move(page, view, next_key(page, view, pattern, left))
                     value = slider_by_label(page, view.slider).get_attribute("aria-valuetext")
                     if not shows_value(m.title, value):
                         raise AssertionError(f"{view.name}: chart title {m.title!r} does not "

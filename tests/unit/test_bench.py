@@ -8,8 +8,8 @@ from bench.browser_bench import alone_note, goes_left, shows_value
 def play(pattern: str, start: int, hi: int, moves: int) -> list[int]:
     """The slider positions a run of ``moves`` visits, starting at ``start`` on 0..hi."""
     at, was_left, seen = start, None, []
-    for r in range(moves):
-        was_left = goes_left(pattern, r, (at, 0, hi), was_left)
+    for _ in range(moves):
+        was_left = goes_left(pattern, (at, 0, hi), was_left)
         at = max(0, at - 1) if was_left else min(hi, at + 1)
         seen.append(at)
     return seen
