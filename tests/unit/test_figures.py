@@ -273,6 +273,15 @@ def test_plain_figures_are_specs_plotly_accepts_unchanged(scene, show_answer):
         assert spec["layout"]["template"] == template, name
 
 
+def test_each_spec_gets_its_own_copy_of_the_template(scene):
+    """The default template is made once and handed out as copies: a change to one spec's
+    template (presenter mode edits layouts) does not reach the next figure's."""
+    fig = figures.side_by_side_figure(scene, palette=PALETTE, names=PENALTY_NAMES)
+    first = fig.to_dict()
+    first["layout"]["template"]["layout"]["font"] = {"size": 99}
+    assert fig.to_dict()["layout"]["template"] == go.Figure().to_dict()["layout"]["template"]
+
+
 def test_paths_figure_draws_nothing_but_axes_before_the_reveal(page_paths):
     n = len(page_paths.names)
     for show, traces in ((True, 3 * (n + 3) + 2), (False, 0)):
