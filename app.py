@@ -4,8 +4,10 @@ import streamlit as st
 
 from ui import kit  # Streamlit, NumPy and Plotly only: JAX is imported below
 
-st.set_page_config(page_title="Regularization Landscapes",
-                   layout="wide")
+# In presenter mode (a projector) the sidebar starts folded: the chart gets the screen.
+st.set_page_config(page_title="Regularization Landscapes", layout="wide",
+                   initial_sidebar_state="collapsed"
+                   if st.query_params.get(kit.PRESENTER_KEY) == "true" else "auto")
 plotly_loading = kit.start_loading_plotly()  # before the page's work: see its docstring
 
 
@@ -39,6 +41,8 @@ with st.sidebar:
     st.caption("What L1 and L2 regularization do to the loss, the descent path and the "
                "weights. Every control is in the address bar: copy it to share this view.")
 kit.presenter_toggle()
+with st.sidebar:
+    kit.watch_screen()
 
 st.navigation(pages).run()
 kit.stop_loading_plotly(plotly_loading)

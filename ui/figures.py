@@ -26,8 +26,12 @@ import plotly.io as pio
 from plotly.colors import sequential as _sequential
 from plotly.subplots import make_subplots
 
-# A pale grey ramp: the landscape stays in the background, the coloured paths on top.
-SURFACE_SCALE = [[0.0, "#ffffff"], [1.0, "#b4b4b4"]]
+# A pale grey ramp: the landscape stays in the background, the coloured paths on top. Its
+# dark end and the contour lines are set for a washed-out projector: under a room's light
+# every colour line, the sky-blue L2 and the orange L0 among them, still stands apart from
+# the darkest fill, and the lines from every fill (tests/unit/test_projector_contrast.py).
+SURFACE_SCALE = [[0.0, "#ffffff"], [1.0, "#d2d2d2"]]
+CONTOUR_LINE = "rgba(40,40,40,0.5)"
 # Contour levels: plotly.js draws a filled contour in time roughly proportional to its
 # levels (the L1|L2 pair took 120 ms at 24 levels, 100 ms at 16: bench notes in the README).
 LEVELS = 16
@@ -79,7 +83,8 @@ class Style:
 
 
 CLASSROOM = Style()
-PRESENTER = Style(line_scale=2.0, marker_scale=1.6, font_size=20)
+# 16 px at 1280×720 is legible from the back of a room; every smaller font is raised to it.
+PRESENTER = Style(line_scale=2.0, marker_scale=1.6, font_size=16)
 
 
 def apply_style(fig: go.Figure, style: Style) -> go.Figure:
@@ -101,9 +106,83 @@ def apply_style(fig: go.Figure, style: Style) -> go.Figure:
     scale = style.font_size / CLASSROOM.font_size
     layout = spec["layout"]
     layout["font"] = {**layout.get("font", {}), "size": style.font_size}
+    _set_text_sizes(layout, style.font_size)
+    _raise_fonts(layout, style.font_size)
+    _raise_fonts(spec["data"], style.font_size)
+    for frame in spec.get("frames", []):
+        _raise_fonts(frame.get("layout", {}), style.font_size)
     margin = layout.get("margin", {})
     layout["margin"] = {**margin, **{side: round(margin[side] * scale) for side in "lrtb"
                                      if margin.get(side) is not None}}
+    return PlainFigure(spec)
+
+
+def _set_text_sizes(layout: dict, size: int) -> None:
+    """Tick labels, axis titles and the legend at ``size``, set on the figure itself: Streamlit's
+    chart theme sizes them in the page's rem otherwise (13.5 px ticks in presenter mode)."""
+    axes = [layout[k] for k in list(layout) if k[:5] in ("xaxis", "yaxis")]
+    for scene in [layout[k] for k in list(layout) if k.startswith("scene")]:
+        axes += [scene.setdefault(a, {}) for a in ("xaxis", "yaxis", "zaxis")]
+    for axis in axes:
+        axis["tickfont"] = {**axis.get("tickfont", {}), "size": size}
+        title = axis.get("title")
+        if isinstance(title, dict):
+            title["font"] = {**title.get("font", {}), "size": size}
+    layout["legend"] = {**layout.get("legend", {}),
+                        "font": {**layout.get("legend", {}).get("font", {}), "size": size}}
+    title = layout.get("title")
+    if isinstance(title, dict):
+        title["font"] = {**title.get("font", {}), "size": max(size, 18)}
+
+
+def _raise_fonts(v, size: int) -> None:
+    """Every font of ``v`` (a layout, its annotations, legend, slider, a trace's text…) at least
+    ``size``."""
+    if isinstance(v, dict):
+        for key in ("font", "textfont", "tickfont"):
+            font = v.get(key)
+            if isinstance(font, dict) and isinstance(font.get("size"), (int, float)):
+                font["size"] = max(font["size"], size)
+        for x in v.values():
+            _raise_fonts(x, size)
+    elif isinstance(v, list):
+        for x in v:
+            _raise_fonts(x, size)
+
+
+def for_projector(fig: go.Figure, height: int) -> PlainFigure:
+    """``fig`` as a projector's main chart: ``height`` px tall, and a legend that lay in a row
+    above or below the plot moved to its right, where a wide screen has room, so the plot
+    keeps the height (a plot with square axes is as wide as it is tall)."""
+    spec = fig.to_dict()
+    layout = spec["layout"]
+    layout["height"] = height
+    legend = layout.get("legend", {})
+    if layout.get("showlegend") is not False and legend.get("orientation") == "h":
+        margin = layout.setdefault("margin", {})
+        if legend.get("y", 1.0) >= 1.0 and margin.get("t") is not None:
+            margin["t"] = min(margin["t"], 70)   # the title's room, no longer the legend's
+        layout["legend"] = {**legend, "orientation": "v", "x": 1.02, "xanchor": "left",
+                            "y": 1.0, "yanchor": "top"}
+    return PlainFigure(spec)
+
+
+def for_phone(fig: go.Figure, height: int) -> PlainFigure:
+    """``fig`` as a phone's main chart: ``height`` px tall, its legend two entries a row in a
+    smaller type, and the chart's toolbar standing on its right edge instead of over the
+    title."""
+    spec = fig.to_dict()
+    layout = spec["layout"]
+    layout["height"] = height
+    legend = layout.get("legend", {})
+    if legend.get("orientation") != "h":    # a legend on the right would squeeze the plot
+        legend = {**legend, "orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"}
+    layout["legend"] = {**legend, "entrywidth": 0.5, "entrywidthmode": "fraction",
+                        "font": {**legend.get("font", {}), "size": 11}}
+    layout["modebar"] = {**layout.get("modebar", {}), "orientation": "v"}
+    margin = layout.get("margin", {})
+    if margin.get("r") is not None and margin["r"] > 40:
+        layout["margin"] = {**margin, "r": 40}
     return PlainFigure(spec)
 
 
@@ -144,7 +223,7 @@ def contour_trace(w1, w2, Z, *, name: str = "J + λ·P", showscale: bool = False
     return {"type": "contour", "x": np.asarray(w1, np.float32),
             "y": np.asarray(w2, np.float32), "z": finite(Z),
             "contours": {**contour_levels(Z), "coloring": "fill", "showlines": True},
-            "line": {"width": 0.6, "color": "rgba(60,60,60,0.35)"},
+            "line": {"width": 0.6, "color": CONTOUR_LINE},
             "colorscale": SURFACE_SCALE, "showscale": showscale, "name": name,
             "hovertemplate": "w₁ %{x:.3f}<br>w₂ %{y:.3f}<br>" + name
                              + " %{z:.4f}<extra></extra>"}
@@ -786,7 +865,8 @@ def constrained_figure(scene, *, palette: dict, names: dict, show_answer: bool =
     for tr in traces:   # the subplot titles name the balls
         if " ball, t = " in tr["name"]:
             tr["showlegend"] = False
-    set_layout(fig, height=560, margin={"l": 76, "r": 10, "t": 80, "b": 112},
+    # b: the legend takes three rows at the width of the main chart's column
+    set_layout(fig, height=560, margin={"l": 76, "r": 10, "t": 80, "b": 132},
                title={"text": f"argmin J(w) subject to ‖w‖ ≤ t, t = {t:g}", "y": 0.98},
                legend={"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top"},
                annotations=fig.spec["layout"]["annotations"] + notes, uirevision="constrained")

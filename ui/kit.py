@@ -28,17 +28,49 @@ from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import streamlit as st
+import streamlit.components.v2 as components_v2
 
 from ui import controls, figures
 
 PRESENTER_KEY = "presenter"
 
-# Presenter mode: bigger type everywhere (Streamlit sizes in rem), the prose folded away.
+# Every screen: presets on one row, and the phone layout (≤ 640 px: Streamlit stacks the
+# columns there, so the main chart, which comes first, leads and its control follows).
+_SCREEN_CSS = """
+<style>
+nav.presets { display: flex; flex-wrap: nowrap; overflow-x: auto; gap: 0.4rem;
+  margin: 0 0 0.25rem; padding-bottom: 2px; scrollbar-width: thin; }
+nav.presets a.preset { flex: 0 0 auto; white-space: nowrap; }
+.st-key-screen_watch { display: none; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 3.25rem 0.75rem 3rem; }
+  h1 { font-size: 1.55rem !important; padding: 0.25rem 0 !important; }
+  [data-testid="stSlider"] div[style*="translate(-50%, -50%)"] { width: 1.75rem !important;
+    height: 1.75rem !important; }
+  [data-testid="stSlider"] { padding: 0 0.4rem; }
+  .stButton button, .stDownloadButton button { min-height: 2.75rem; }
+  nav.presets a.preset { padding: 0.55rem 0.8rem !important; }
+}
+</style>
+"""
+
+# Presenter mode (a 1280×720 projector): larger type, a one-line header, the prose folded
+# away, the page as wide as the screen; the header bar's buttons (the sidebar's opener among
+# them) float over the page's top-left and top-right corners.
 _PRESENTER_CSS = """
 <style>
-html { font-size: 21px; }
+html { font-size: 18px; }
 [class*="st-key-prose"] { display: none; }
-[data-testid="stMainBlockContainer"] { padding-top: 1rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding: 0.4rem 2.5rem 2rem 3.25rem; max-width: 100%; }
+[data-testid="stHeader"] { background: transparent; height: 2.75rem; pointer-events: none; }
+[data-testid="stHeader"] * { pointer-events: auto; }
+h1 { font-size: 1.45rem !important; padding: 0.2rem 0 !important; white-space: nowrap;
+  overflow: hidden; text-overflow: ellipsis; }
+nav.presets a.preset { padding: 0.2rem 0.65rem !important; font-size: 0.85rem !important; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 3.25rem 0.75rem 3rem; }
+}
 </style>
 """
 
@@ -73,11 +105,15 @@ def style() -> figures.Style:
 
 
 def header(title: str, intro: str) -> None:
-    """The page title and its two-line intro (the intro folds away in presenter mode)."""
-    if presenter():
-        st.html(_PRESENTER_CSS)
+    """The page title and its two-line intro: folded away in presenter mode (the teacher says
+    it), behind a one-line expander on a phone (so the chart leads)."""
+    st.html(_SCREEN_CSS + (_PRESENTER_CSS if presenter() else ""))
     st.title(title)
-    prose(intro)
+    if narrow() and not presenter():
+        with st.expander("What this page shows", key="intro"):
+            st.markdown(intro)
+    else:
+        prose(intro)
 
 
 def prose(text: str) -> None:
@@ -86,8 +122,54 @@ def prose(text: str) -> None:
         st.markdown(text)
 
 
+@dataclass(frozen=True)
+class Stage:
+    """Where a page's first screen goes: ``chart`` (the main chart, first on every screen),
+    ``control`` (the control that moves it: beside the chart on a projector or a laptop,
+    right under it on a phone), ``side`` (the other controls, under ``control``) and
+    ``below`` (full width, after them: notes, tables, warnings)."""
+
+    chart: st.delta_generator.DeltaGenerator
+    control: st.delta_generator.DeltaGenerator
+    side: st.delta_generator.DeltaGenerator
+    below: st.delta_generator.DeltaGenerator
+
+    def main_chart(self, fig: go.Figure, key: str, filename: str, *, lead: bool = False
+                   ) -> None:
+        """Draw the main chart in ``chart``, its export buttons at the top of ``below`` (on a
+        phone they would come between the chart and its control)."""
+        with self.chart:
+            chart(fig, key, filename, lead=lead, main=True, exports=self.below)
+
+
+# Keyed containers of the stage: the clicker finds the main control and Reveal by them, and
+# the browser tests find the main chart.
+MAIN_CHART, MAIN_CONTROL, MAIN_REVEAL = "main_chart", "main_control", "main_reveal"
+
+
+class ControlsBlock:
+    """What ``controls_block`` yields: ``stage()`` lays out the page's first screen."""
+
+    def __init__(self) -> None:
+        self.hint: st.delta_generator.DeltaGenerator | None = None
+
+    def stage(self) -> Stage:
+        """The main chart's column first (left, or on top on a phone), then the controls.
+
+        The preset's hint goes under the main control, so it never pushes the chart down.
+        """
+        main, side = st.columns([3, 1], gap="medium")
+        chart = main.container(key=MAIN_CHART)
+        with side:
+            control = st.container(key=MAIN_CONTROL)
+            self.hint = st.container()
+            rest = st.container()
+        return Stage(chart, control, rest, st.container())
+
+
 @contextlib.contextmanager
-def controls_block(named: Mapping[str, Preset], keys: Iterable[str]) -> Iterator[None]:
+def controls_block(named: Mapping[str, Preset], keys: Iterable[str]
+                   ) -> Iterator[ControlsBlock]:
     """Wrap the code that makes a page's controls; above them it puts the preset links and,
     if the link carried values the page could not use, a short notice naming them.
 
@@ -95,9 +177,10 @@ def controls_block(named: Mapping[str, Preset], keys: Iterable[str]) -> Iterator
     checked by them; a URL key that no control takes is dropped from the address bar.
     """
     top = st.container()
+    block = ControlsBlock()
     st.session_state[controls.SEEN_KEY] = {PRESENTER_KEY}
     st.session_state[controls.NOTICES_KEY] = []
-    yield
+    yield block
     seen = st.session_state[controls.SEEN_KEY]
     notices = st.session_state[controls.NOTICES_KEY]
     for key in [k for k in st.query_params if k not in seen]:
@@ -105,14 +188,18 @@ def controls_block(named: Mapping[str, Preset], keys: Iterable[str]) -> Iterator
                        "so it was ignored")
         del st.query_params[key]
     with top:
-        presets(named, keys)
+        active = presets(named, keys)
         if notices:
             st.warning("Part of this link could not be used: " + "; ".join(notices) + ".",
                        icon=":material/link_off:")
+    if active is not None:
+        with block.hint if block.hint is not None else top:
+            st.info(active.look_for, icon=":material/visibility:")
 
 
-def presets(named: Mapping[str, Preset], keys: Iterable[str]) -> None:
-    """Links that set the page's controls (``keys``), a reset, and the active preset's hint.
+def presets(named: Mapping[str, Preset], keys: Iterable[str]) -> Preset | None:
+    """Links that set the page's controls (``keys``) and a reset, on one row; returns the
+    preset the page is on (``controls_block`` shows its hint), if any.
 
     A preset is a link to this page with its query string: opening it sets every
     control from the URL, so the address bar is the preset and can be shared as is.
@@ -126,11 +213,9 @@ def presets(named: Mapping[str, Preset], keys: Iterable[str]) -> None:
     model = {k: v for k, v in current.items() if k in keys}
     links = [_link(p.label, {**kept, **p.params}, active=model == dict(p.params))
              for p in named.values()]
-    links.append(_link("↺ Reset to defaults", kept, active=False))
+    links.append(_link("↺ Reset", kept, active=False))
     st.html(f'<nav class="presets">{"".join(links)}</nav>' + _PRESET_CSS)
-    for p in named.values():
-        if model == dict(p.params):
-            st.info(p.look_for, icon=":material/visibility:")
+    return next((p for p in named.values() if model == dict(p.params)), None)
 
 
 def _link(label: str, params: Mapping[str, str], *, active: bool) -> str:
@@ -140,7 +225,6 @@ def _link(label: str, params: Mapping[str, str], *, active: bool) -> str:
 
 
 _PRESET_CSS = """<style>
-nav.presets { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0.25rem 0 0.5rem; }
 nav.presets a.preset { padding: 0.35rem 0.8rem; border: 1px solid rgba(49,51,63,0.25);
   border-radius: 0.5rem; text-decoration: none; color: inherit; font-size: 0.95rem; }
 nav.presets a.preset:hover { border-color: #0072B2; color: #0072B2; }
@@ -148,25 +232,34 @@ nav.presets a.preset.active { background: #0072B2; border-color: #0072B2; color:
 </style>"""
 
 
-def predict_reveal(page: str, signature: tuple) -> bool:
+def predict_reveal(page: str, signature: tuple, *, main: bool = False) -> bool:
     """A "predict first" switch and a Reveal button; True when the answer may be drawn.
 
     The reveal holds for the setting it was pressed on (``signature``): change a control
-    and the answer hides again, ready for the next question.
+    and the answer hides again, ready for the next question. ``main``: the page's first
+    question, whose Reveal the clicker's key presses (``clicker_line``).
     """
     key = f"{page}_reveal"
     on = controls.toggle("Predict first, then reveal", f"{page}_predict", False,
                          help="Hide the answer (paths, minimizers) so the class can guess first.")
     if not on:
         return True
+    box = st.container(key=MAIN_REVEAL) if main else st.container()
     if st.session_state.get(key) == signature:
-        st.button("Hide the answer", key=f"{page}_hide", on_click=st.session_state.pop,
-                  args=(key, None))
+        box.button("Hide the answer", key=f"{page}_hide", on_click=st.session_state.pop,
+                   args=(key, None))
         return True
-    st.button("Reveal", key=f"{page}_reveal_button", type="primary",
-              on_click=st.session_state.__setitem__, args=(key, signature))
+    box.button("Reveal", key=f"{page}_reveal_button", type="primary",
+               on_click=st.session_state.__setitem__, args=(key, signature))
     st.caption("The answer is hidden. Ask the class where it will land, then reveal.")
     return False
+
+
+def clicker_line(control: str) -> None:
+    """In presenter mode, one line under the main control: which clicker keys do what."""
+    if presenter():
+        st.caption(f"Clicker: **Page Down** / **→** {control} up · **Page Up** / **←** "
+                   f"{control} down · **R** reveal")
 
 
 # How long the server waits after the chart a slider moves, before the page's other charts.
@@ -178,18 +271,33 @@ def predict_reveal(page: str, signature: tuple) -> bool:
 LEAD_PAUSE_S = 0.02
 
 
-def chart(fig: go.Figure, key: str, filename: str, *, lead: bool = False) -> None:
+# The main chart's height on the small screens: on a projector it fills what the one-line
+# header and the presets leave of 720 px; on a phone it leaves room for its control under it.
+PROJECTOR_CHART_HEIGHT = 600
+PHONE_CHART_HEIGHT = 430
+
+
+def chart(fig: go.Figure, key: str, filename: str, *, lead: bool = False,
+          main: bool = False, exports: st.delta_generator.DeltaGenerator | None = None
+          ) -> None:
     """A Plotly chart with PNG export at 2× in its toolbar, and its data as CSV and HTML.
 
     ``lead``: the chart the page's main slider moves, with more charts after it: the server
     pauses ``LEAD_PAUSE_S`` once it is sent, so the browser draws it alone.
+    ``main``: the page's main chart (in ``Stage.chart``), sized to fill a projector's first
+    screen, or to leave room for its control under it on a phone. ``exports``: where the
+    CSV and HTML buttons go (default: under the chart).
     """
     fig = figures.apply_style(fig, style())
+    if main and narrow():
+        fig = figures.for_phone(fig, PHONE_CHART_HEIGHT)
+    elif main and presenter():
+        fig = figures.for_projector(fig, PROJECTOR_CHART_HEIGHT)
     st.plotly_chart(fig, key=key, config={
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
     })
-    row = st.container(horizontal=True, gap="small")
+    row = (exports or st).container(horizontal=True, gap="small")
     row.download_button("CSV of this chart", data=lambda: figures.figure_csv(fig),
                          file_name=f"{filename}.csv", mime="text/csv", key=f"{key}_csv",
                          on_click="ignore", icon=":material/download:")
@@ -274,3 +382,80 @@ def stop_loading_plotly(slot) -> None:
     """Remove the hidden chart: the page's charts are then the only ones (tests count them)."""
     if slot is not None:
         slot.empty()
+
+
+# ---- the screen: a phone's width, and the presentation clicker -------------------------------
+
+SCREEN_KEY = "screen_watch"
+NARROW_PX = 640  # Streamlit stacks columns at this width and below
+
+# Reports whether the window is at most NARROW_PX wide (only when that changes, so a laptop
+# never reruns for it), and in presenter mode turns a clicker's keys into steps of the main
+# control: Page Down / → / ↓ step it up, Page Up / ← / ↑ down, R or . presses Reveal. A key
+# pressed in another control (a slider, a box, a radio) is left to it; on the main slider
+# itself the keys mean the same (Page Up/Down would jump ten steps there). The slider commits
+# a step only when it has the focus, so it keeps the focus after a clicker key. The listeners
+# are installed once per browser tab and read the latest settings, since this function runs
+# again on every rerun.
+_SCREEN_JS = """
+export default function (component) {
+  const { data, setStateValue } = component;
+  const w = window;
+  w.__rlScreen = { ...data, setStateValue };
+  if (!w.__rlScreenInstalled) {
+    w.__rlScreenInstalled = true;
+    const query = w.matchMedia('(max-width: __PX__px)');
+    w.__rlReport = () => {
+      const s = w.__rlScreen;
+      if (Boolean(s.narrow) !== query.matches) s.setStateValue('narrow', query.matches);
+    };
+    query.addEventListener('change', () => w.__rlReport());
+    const up = ['PageDown', 'ArrowRight', 'ArrowDown'];
+    const down = ['PageUp', 'ArrowLeft', 'ArrowUp'];
+    const ownKeys = 'input, textarea, select, [role="slider"], [role="radio"], ' +
+      '[role="combobox"], [role="listbox"], [role="option"], [contenteditable="true"], ' +
+      '.js-plotly-plot';
+    document.addEventListener('keydown', (e) => {
+      // !isTrusted: the steps this listener sends the slider itself
+      if (!e.isTrusted || !w.__rlScreen.presenter || e.altKey || e.ctrlKey || e.metaKey) return;
+      const thumb = document.querySelector('.st-key-__CONTROL__ input[type="range"]');
+      const target = e.target instanceof Element ? e.target : null;
+      if (target && target.closest(ownKeys) && target !== thumb) return;
+      if (up.includes(e.key) || down.includes(e.key)) {
+        if (!thumb) return;
+        e.preventDefault();
+        e.stopPropagation();
+        const key = up.includes(e.key) ? 'ArrowRight' : 'ArrowLeft';
+        thumb.focus({ preventScroll: true });   // the slider commits a key's step when focused
+        for (const type of ['keydown', 'keyup']) {
+          thumb.dispatchEvent(new KeyboardEvent(type, { key, code: key, bubbles: true }));
+        }
+      } else if (e.key === 'r' || e.key === 'R' || e.key === '.') {
+        const button = document.querySelector('.st-key-__REVEAL__ button');
+        if (!button) return;
+        e.preventDefault();
+        e.stopPropagation();   // R is also Streamlit's own key for rerunning the whole app
+        button.click();
+      }
+    }, true);
+  }
+  w.__rlReport();
+}
+""".replace("__PX__", str(NARROW_PX)).replace("__CONTROL__", MAIN_CONTROL) \
+    .replace("__REVEAL__", MAIN_REVEAL)
+
+_screen_component = components_v2.component("regularization_screen", js=_SCREEN_JS)
+
+
+def watch_screen() -> None:
+    """Mount the screen watcher (once a run, from app.py): see ``_SCREEN_JS``."""
+    with st.container(key=SCREEN_KEY):
+        _screen_component(key="screen", data={"narrow": narrow(), "presenter": presenter()},
+                          default={"narrow": False}, on_narrow_change=lambda: None)
+
+
+def narrow() -> bool:
+    """True in a window at most ``NARROW_PX`` wide (a phone), as the browser last reported."""
+    state = st.session_state.get("screen")
+    return bool(getattr(state, "narrow", None) if not isinstance(state, dict)
+                else state.get("narrow"))

@@ -54,17 +54,20 @@ def computed(size: int, lam: float, alpha: float, seed: int) -> crosses.CrossesS
 
 @st.fragment
 def crosses_page() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
-        left, right = st.columns([1, 3], gap="medium")
-        with left:
-            size = controls.pick_number("Cell size, degrees", "res", SIZES, DEFAULTS["res"],
-                                        help="Each cell spans this many degrees of latitude "
-                                             "and of longitude. Right is finer: more cells.")
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+        stage = block.stage()
+        with stage.control:
             lam = controls.pick_number("λ, regularization strength", "lambda",
                                        crosses.LAMBDAS, DEFAULTS["lambda"],
                                        help="The λ of the L1 and L2 runs. Its scale is set by "
                                             f"the {crosses.N_TRAIN:,} training points: a "
                                             "cell's L1 threshold is λn/(2n_c).")
+            kit.clicker_line("λ")
+        with stage.side:
+            reveal = st.container()
+            size = controls.pick_number("Cell size, degrees", "res", SIZES, DEFAULTS["res"],
+                                        help="Each cell spans this many degrees of latitude "
+                                             "and of longitude. Right is finer: more cells.")
             alpha = controls.pick_number("α, step size", "step", crosses.ALPHAS,
                                          DEFAULTS["step"],
                                          help="Each cell moves α of the way to its best value "
@@ -72,15 +75,14 @@ def crosses_page() -> None:
                                               "diverges.")
             seed = controls.slider("Seed", "seed", 0, 99, DEFAULTS["seed"], 1,
                                    help="Same seed, same world, same weights.")
-        with right:
-            show = kit.predict_reveal(PAGE, (size, lam, alpha, seed))
-
+        with reveal:
+            show = kit.predict_reveal(PAGE, (size, lam, alpha, seed), main=True)
     size = int(size)
     scene = computed(size, float(lam), float(alpha), int(seed))
-    with right:
-        kit.chart(figures.crosses_map_figure(scene, palette=PALETTE, names=NAMES,
-                                             show_answer=show),
-                  "crosses_chart", f"crosses-{size}deg-lambda-{lam:g}", lead=True)
+    stage.main_chart(figures.crosses_map_figure(scene, palette=PALETTE, names=NAMES,
+                                                show_answer=show),
+                     "crosses_chart", f"crosses-{size}deg-lambda-{lam:g}", lead=True)
+    with stage.below:
         if show:
             st.caption("Coloured: a non-zero weight. Grey: the cell has training points but "
                        "its weight is exactly 0. Blank: no training point, so no gradient ever "

@@ -45,23 +45,22 @@ kit.header("Geometry: diamond vs circle",
 
 @st.fragment
 def geometry_page() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
-        row = st.columns(5, gap="medium")
-        c1 = controls.slider("Centre c₁ of J", "c1", -3.0, 3.0, DEFAULTS["c1"], 0.1,
-                             container=row[0],
-                             help="J's own minimizer (no constraint) is c = (c₁, c₂).")
-        c2 = controls.slider("Centre c₂ of J", "c2", -3.0, 3.0, DEFAULTS["c2"], 0.1,
-                             container=row[1])
-        elong = controls.slider("Elongation of J", "elong", 1.0, 5.0, DEFAULTS["elong"], 0.5,
-                                container=row[2],
-                                help="Long axis ÷ short axis of J's elliptic level sets "
-                                     "(1: circles). Correlated features make it long.")
-        rot = controls.slider("Rotation of J (°)", "rot", 0, 175, DEFAULTS["rot"], 5,
-                              container=row[3], help="Angle of the long axis from the w₁ axis.")
-        t = controls.slider("t, budget (ball radius)", "t", 0.0, 3.5, DEFAULTS["t"], 0.05,
-                            container=row[4])
-        reveal = st.container()
-        constrained_box = st.container()
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+        stage = block.stage()
+        with stage.control:
+            t = controls.slider("t, budget (ball radius)", "t", 0.0, 3.5, DEFAULTS["t"], 0.05)
+            kit.clicker_line("t")
+        with stage.side:
+            reveal = st.container()
+            c1 = controls.slider("Centre c₁ of J", "c1", -3.0, 3.0, DEFAULTS["c1"], 0.1,
+                                 help="J's own minimizer (no constraint) is c = (c₁, c₂).")
+            c2 = controls.slider("Centre c₂ of J", "c2", -3.0, 3.0, DEFAULTS["c2"], 0.1)
+            elong = controls.slider("Elongation of J", "elong", 1.0, 5.0, DEFAULTS["elong"],
+                                    0.5, help="Long axis ÷ short axis of J's elliptic level "
+                                              "sets (1: circles). Correlated features make it "
+                                              "long.")
+            rot = controls.slider("Rotation of J (°)", "rot", 0, 175, DEFAULTS["rot"], 5,
+                                  help="Angle of the long axis from the w₁ axis.")
         duality_box = st.container()
         with duality_box:
             st.subheader("Penalized ↔ constrained: each λ is a budget t")
@@ -72,16 +71,16 @@ def geometry_page() -> None:
             lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
                                        DEFAULTS["lam"], container=st.columns([2, 3])[0])
         with reveal:
-            show = kit.predict_reveal(PAGE, (c1, c2, elong, rot, t, lam))
+            show = kit.predict_reveal(PAGE, (c1, c2, elong, rot, t, lam), main=True)
         # The charts t and λ move are built and sent before the how-often section below
         # them, whose own controls must still be made inside this block
         scene = geometry.scene((c1, c2), elong, rot, t, lam)
         l1, l2 = scene.constrained["l1"], scene.constrained["l2"]
 
-        with constrained_box:
-            kit.chart(figures.constrained_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
-                                                 show_answer=show),
-                      "geometry_chart", f"constrained-t-{t:g}")
+        stage.main_chart(figures.constrained_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                                    show_answer=show),
+                         "geometry_chart", f"constrained-t-{t:g}")
+        with stage.below:
             kit.prose("Shrink the level sets of J (grey) from the red star until one just touches "
                       "the ball: that **touching level set** (solid) meets the ball at the "
                       "constrained answer. The diamond's corners stick out, so they are usually "

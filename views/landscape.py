@@ -41,15 +41,19 @@ kit.header("Loss landscape",
 
 @st.fragment
 def landscape() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
-        left, right = st.columns([1, 3], gap="medium")
-        with left:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+        stage = block.stage()
+        with stage.control:
+            lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
+                                       DEFAULTS["lam"])
+            kit.clicker_line("λ")
+        with stage.side:
+            reveal = st.container()
+            view = controls.choose("View", "view", VIEWS, DEFAULTS["view"], horizontal=True)
             problem = controls.select("Problem (data loss J)", "problem",
                                       controls.PROBLEM_NAMES, DEFAULTS["problem"])
             kind = controls.select("Penalty P", "penalty", PENALTY_NAMES, DEFAULTS["penalty"],
                                    help="L0 and Lp (p = ½) are non-convex: shown for comparison.")
-            lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
-                                       DEFAULTS["lam"])
             mix = controls.slider("Elastic-net mix (share of L1)", "mix", 0.0, 1.0,
                                   DEFAULTS["mix"], 0.05, disabled=kind != "elastic_net")
             rule = controls.select("Update rule", "rule", controls.RULE_NAMES, DEFAULTS["rule"],
@@ -59,23 +63,23 @@ def landscape() -> None:
             steps = controls.slider("Steps", "steps", 1, 500, DEFAULTS["steps"], 1)
             w1 = controls.slider("Start w₁", "w1", -5.0, 5.0, DEFAULTS["w1"], 0.1)
             w2 = controls.slider("Start w₂", "w2", -3.0, 3.0, DEFAULTS["w2"], 0.1)
-        with right:
-            view = controls.choose("View", "view", VIEWS, DEFAULTS["view"], horizontal=True)
-            show = kit.predict_reveal(PAGE, (problem, kind, lam, mix, rule, alpha, steps, w1, w2))
+        with reveal:
+            show = kit.predict_reveal(PAGE, (problem, kind, lam, mix, rule, alpha, steps, w1, w2),
+                                      main=True)
 
     scene = scenes.landscape(problem, kind, lam, alpha=alpha, steps=steps, w0=(w1, w2),
                              rule=rule, mix=mix)
     run = scene.run()
-    with right:
-        if view == "contours":
-            fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
-                                           w0=(w1, w2), show_answer=show)
-        else:
-            fig = figures.surface_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
-                                         show_answer=show)
-        kit.chart(fig, "landscape_chart", f"landscape-{problem}-{kind}-lambda-{lam:g}")
+    if view == "contours":
+        fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                       w0=(w1, w2), show_answer=show)
+    else:
+        fig = figures.surface_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                     show_answer=show)
+    stage.main_chart(fig, "landscape_chart", f"landscape-{problem}-{kind}-lambda-{lam:g}")
+    with stage.below:
         st.caption("Drag **scrub λ** under the chart to see other λ at once (nothing is "
-                   "recomputed); the λ slider on the left sets the numbers below and the link.")
+                   "recomputed); the λ slider sets the numbers below and the link.")
         if run.diverged_at >= 0:
             L = scene.smoothness
             why = f" (α·L = {alpha:g} × {L:.3g} = {alpha * L:.3g} > 2)" if L else ""

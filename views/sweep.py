@@ -54,17 +54,18 @@ kit.header("λ sweep & residuals",
 
 @st.fragment
 def sweep_page() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
-        st.subheader("Coefficient paths")
-        paths_left, paths_right = st.columns([1, 3], gap="medium")
-        with paths_left:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+        stage = block.stage()
+        with stage.control:
             lam = controls.pick_number("λ, regularization strength", "lam",
                                        sweep.LAMBDAS.tolist(), DEFAULTS["lam"],
                                        help=f"{len(sweep.LAMBDAS)} values from 0.0001 to 1000, "
                                             "24 a decade: the grid every curve is computed on.")
+            kit.clicker_line("λ")
+        with stage.side:
+            predict_box = st.container()
             kit.prose(f"{sweep.N_PATHS} samples of {sweep.D_PATHS} correlated features "
                       "(neighbours correlate at 0.6); y depends on x₁, x₂ and x₅ only.")
-            predict_box = st.container()
         st.subheader("Choosing λ: bias and variance")
         bv_left, bv_right = st.columns([1, 3], gap="medium")
         with bv_left:
@@ -87,7 +88,8 @@ def sweep_page() -> None:
             share = controls.slider("Share of outliers", "out", 0.0, 0.5, DEFAULTS["out"], 0.05,
                                     help="Points pushed up by 4 to 9: bad measurements.")
         with predict_box:
-            show = kit.predict_reveal(PAGE, (lam, kind, noise, n, degree, cv, folds, share))
+            show = kit.predict_reveal(PAGE, (lam, kind, noise, n, degree, cv, folds, share),
+                                      main=True)
 
     paths = sweep.paths()
     i = paths.index(lam)
@@ -117,10 +119,10 @@ def sweep_page() -> None:
                 st.markdown(best_table(errors, kind))
 
     def paths_section(lead: bool) -> None:
-        with paths_right:
-            kit.chart(figures.paths_figure(paths, i, palette=PALETTE, names=PENALTY_NAMES,
-                                           mix=sweep.MIX, show_answer=show),
-                      "sweep_paths_chart", f"paths-lambda-{lam:g}", lead=lead)
+        stage.main_chart(figures.paths_figure(paths, i, palette=PALETTE, names=PENALTY_NAMES,
+                                              mix=sweep.MIX, show_answer=show),
+                         "sweep_paths_chart", f"paths-lambda-{lam:g}", lead=lead)
+        with stage.below:
             kit.prose("Each line is one weight as λ grows (left to right). Solid: the three "
                       "features y is made from; dotted: the five that do not matter. L1 drops "
                       "them to **exactly 0** one by one (bottom row: how many are left); L2 "

@@ -52,11 +52,14 @@ kit.header("Update rules",
 
 @st.fragment
 def update_rules() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
-        left, right = st.columns([1, 3], gap="medium")
-        with left:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+        stage = block.stage()
+        with stage.control:
             lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
                                        DEFAULTS["lam"])
+            kit.clicker_line("λ")
+        with stage.side:
+            reveal = st.container()
             alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
                                          DEFAULTS["alpha"])
             data = controls.toggle("Data loss J(w) = ½a(w − c)²", "data", DEFAULTS["data"],
@@ -67,8 +70,8 @@ def update_rules() -> None:
                                 disabled=not data)
             w0 = controls.slider("Start w₀", "w0", -3.0, 3.0, DEFAULTS["w0"], 0.1)
             steps = controls.slider("Steps", "steps", 1, STEPS_MAX, DEFAULTS["steps"], 1)
-        with right:
-            show = kit.predict_reveal(PAGE, (lam, alpha, data, a, c, w0, steps))
+        with reveal:
+            show = kit.predict_reveal(PAGE, (lam, alpha, data, a, c, w0, steps), main=True)
         below = st.container()
         with below:
             st.subheader("The k-th update, with today's numbers")
@@ -83,11 +86,11 @@ def update_rules() -> None:
 
     scene = updates.scene(lam, alpha, a=a, c=c, w0=w0, steps=steps, data=data, problem=problem)
     k_shown = min(k, steps - 1)
-    with right:
-        fig = figures.one_weight_figure(scene, palette=PALETTE, names=NAMES,
-                                        k=k_shown, show_answer=show)
-        kit.chart(fig, "update_chart", f"update_rules-lambda-{lam:g}-alpha-{alpha:g}",
-                  lead=True)
+    fig = figures.one_weight_figure(scene, palette=PALETTE, names=NAMES, k=k_shown,
+                                    show_answer=show)
+    stage.main_chart(fig, "update_chart", f"update_rules-lambda-{lam:g}-alpha-{alpha:g}",
+                     lead=True)
+    with stage.below:
         kit.prose(f"The shaded band is ±αλ = ±{scene.band:.4g}: one step of L1's constant pull. "
                   f"The data's pull is α·|∂J/∂w| = α·a|w − c|"
                   + (f" (at w = 0 it is {alpha * scene.a * abs(c):.4g})." if data else

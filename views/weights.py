@@ -84,15 +84,19 @@ def trained(setting: tuple, slot) -> train.WeightsScene:
 
 @st.fragment
 def weights_page() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS):
-        left, right = st.columns([1, 3], gap="medium")
-        with left:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+        stage = block.stage()
+        with stage.control:
+            lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
+                                       DEFAULTS["lam"], help="The λ of the L1 and L2 runs.")
+            kit.clicker_line("λ")
+            below = st.empty()  # the progress bar of a new setting, once a chart is drawn
+        with stage.side:
+            reveal = st.container()
             model = controls.select("Model", "model", MODEL_NAMES, DEFAULTS["model"],
                                     help="Logistic regression (one weight per feature) or a "
                                          f"network with one hidden layer of {train.HIDDEN} "
                                          "tanh units.")
-            lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
-                                       DEFAULTS["lam"], help="The λ of the L1 and L2 runs.")
             drop = controls.slider("Dropout rate", "drop", 0.0, 0.9, DEFAULTS["drop"], 0.05,
                                    help="The dropout run drops each input (and, in the MLP, "
                                         "each hidden unit) with this probability every step.")
@@ -110,24 +114,24 @@ def weights_page() -> None:
                                         "The test set is never flipped.")
             seed = controls.slider("Seed", "seed", 0, 99, DEFAULTS["seed"], 1,
                                    help="Same seed, same data, same start, same weights.")
-            below = st.empty()  # the progress bar of a new setting, once a chart is drawn
-        with right:
+        with reveal:
             show = kit.predict_reveal(PAGE, (model, lam, drop, epochs, alpha, d, k, flip,
-                                             seed))
+                                             seed), main=True)
+        with stage.chart:
             above = st.empty()  # the first progress bar: where the chart will be
 
-    with right:
-        # The first training of a visit shows its bar where the chart will appear; later ones
-        # beside the controls, so the chart does not jump while a new setting trains.
-        drawn = f"{PAGE}_drawn"
-        scene = trained((model, d, k, flip, seed, lam, drop, alpha, epochs),
-                        below if st.session_state.get(drawn) else above)
-        st.session_state[drawn] = True
-        t = scene.training
-        kit.chart(figures.weight_histogram_figure(scene, lam=lam, palette=PALETTE, names=NAMES,
-                                                  show_answer=show),
-                  "weights_chart", f"weights-{model}-lambda-{lam:g}-epoch-{epochs}",
-                  lead=True)
+    # The first training of a visit shows its bar where the chart will appear; later ones
+    # under λ, so the chart does not jump while a new setting trains.
+    drawn = f"{PAGE}_drawn"
+    scene = trained((model, d, k, flip, seed, lam, drop, alpha, epochs),
+                    below if st.session_state.get(drawn) else above)
+    st.session_state[drawn] = True
+    t = scene.training
+    stage.main_chart(figures.weight_histogram_figure(scene, lam=lam, palette=PALETTE,
+                                                     names=NAMES, show_answer=show),
+                     "weights_chart", f"weights-{model}-lambda-{lam:g}-epoch-{epochs}",
+                     lead=True)
+    with stage.below:
         st.caption("Drag **epoch** under the chart to watch the histograms form (nothing is "
                    "recomputed). **log** shows the small counts next to L1's spike.")
         warn_diverged(t, alpha)

@@ -215,7 +215,7 @@ def test_presenter_mode_styles_every_chart_bars_included():
     assert not at.exception, at.exception
     plain = open_geometry()
     for key in CHARTS:
-        assert chart(at, key)["layout"]["font"]["size"] == 20
+        assert chart(at, key)["layout"]["font"]["size"] == 16   # legible from the back: ≥ 16 px
     widths = [[(t.get("line") or {}).get("width") for t in chart(a, "geometry_chart")["data"]]
               for a in (plain, at)]
     pairs = [(a, b) for a, b in zip(*widths, strict=True) if a]

@@ -111,7 +111,7 @@ def test_presenter_mode_thickens_lines_and_is_in_the_url(page):
               for at in (plain, big)]
     pairs = [(a, b) for a, b in zip(*widths, strict=True) if a]
     assert pairs and all(b == pytest.approx(2 * a) for a, b in pairs)
-    assert spec(big, p["chart"])["layout"]["font"]["size"] == 20
+    assert spec(big, p["chart"])["layout"]["font"]["size"] == 16   # legible from the back
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -115,6 +115,30 @@ def test_standalone_html_embeds_plotly_and_needs_no_network(scene):
     assert 'src="http' not in html  # plotly.js is inside the file, nothing is fetched
 
 
+def font_sizes(v) -> list[float]:
+    """Every font size set anywhere in ``v`` (a spec or part of one)."""
+    if isinstance(v, dict):
+        own = [f["size"] for k, f in v.items() if k.endswith("font") and isinstance(f, dict)
+               and isinstance(f.get("size"), (int, float))]
+        return own + [s for x in v.values() for s in font_sizes(x)]
+    if isinstance(v, list):
+        return [s for x in v for s in font_sizes(x)]
+    return []
+
+
+def test_presenter_text_is_16_px_or_more_everywhere(scene):
+    """Ticks, axis titles, legend, annotations, the in-figure slider: ≥ 16 px on a projector,
+    set on the figure itself (Streamlit's chart theme would size unset ones in rem)."""
+    fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(0, 0))
+    assert min(font_sizes(fig.to_dict()["layout"])) < 16   # the classroom style has smaller
+    layout = figures.apply_style(fig, figures.PRESENTER).to_dict()["layout"]
+    assert min(font_sizes(layout)) >= 16
+    for axis in ("xaxis", "yaxis"):
+        assert layout[axis]["tickfont"]["size"] >= 16
+        assert layout[axis]["title"]["font"]["size"] >= 16
+    assert layout["legend"]["font"]["size"] >= 16
+
+
 def test_presenter_style_doubles_lines_and_scales_markers(scene):
     fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(0, 0))
     plain = go.Figure(fig.to_dict())
@@ -132,11 +156,13 @@ def test_presenter_style_doubles_lines_and_scales_markers(scene):
         if isinstance(a, (int, float)):
             assert b == pytest.approx(1.6 * a)
     assert spec.layout.font.size == figures.PRESENTER.font_size
-    # text 20/13 as big needs margins 20/13 as wide (else plotly.js widens them and redraws)
+    # text 16/13 as big needs margins 16/13 as wide (else plotly.js widens them and redraws)
     for side, m in margins.items():
-        assert getattr(spec.layout.margin, side) == round(m * 20 / 13)
-    # the frames (λ scrubbing) go along unchanged
-    assert styled.to_dict()["frames"] == fig.to_dict()["frames"]
+        assert getattr(spec.layout.margin, side) == round(m * 16 / 13)
+    # the frames (λ scrubbing) go along: the same data, their text as big as the figure's
+    frames, before = styled.to_dict()["frames"], fig.to_dict()["frames"]
+    assert [f["data"] for f in frames] == [f["data"] for f in before]
+    assert all(s >= 16 for f in frames for s in font_sizes(f["layout"]))
     assert figures.apply_style(fig, figures.CLASSROOM) is fig
 
 
@@ -325,3 +351,28 @@ def test_csv_and_style_read_a_plain_figure(page_paths):
     widths = [(t["line"]["width"], s["line"]["width"]) for t, s in
               zip(fig.to_dict()["data"], styled["data"], strict=True) if "line" in t]
     assert widths and all(s == pytest.approx(2 * w) for w, s in widths)
+
+
+def test_projector_main_chart_moves_a_top_legend_to_the_right(scene):
+    """On a projector the landscape's legend row above the plot goes to its right, and the
+    room it took above the plot goes back to the plot; the traces stay as they were."""
+    fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(0, 0))
+    before = fig.to_dict()
+    out = figures.for_projector(fig, 600).to_dict()
+    assert out["layout"]["height"] == 600
+    assert out["layout"]["legend"]["orientation"] == "v"
+    assert out["layout"]["legend"]["x"] > 1
+    assert out["layout"]["margin"]["t"] < before["layout"]["margin"]["t"]
+    assert out["data"] == before["data"] and out["frames"] == before["frames"]
+    go.Figure(out)  # Plotly validates it
+
+
+def test_phone_main_chart_has_a_two_column_legend_under_a_side_toolbar(scene):
+    fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES, w0=(0, 0))
+    out = figures.for_phone(fig, 430).to_dict()
+    assert out["layout"]["height"] == 430
+    assert out["layout"]["legend"]["entrywidth"] == 0.5
+    assert out["layout"]["legend"]["entrywidthmode"] == "fraction"
+    assert out["layout"]["modebar"]["orientation"] == "v"
+    assert out["data"] == fig.to_dict()["data"]
+    go.Figure(out)
