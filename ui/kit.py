@@ -127,10 +127,12 @@ class Stage:
     """Where a page's first screen goes: ``chart`` (the main chart, first on every screen),
     ``control`` (the control that moves it: beside the chart on a projector or a laptop,
     right under it on a phone), ``side`` (the other controls, under ``control``) and
-    ``below`` (full width, after them: notes, tables, warnings)."""
+    ``reveal`` (the main question's predict-first switch, under the main control and the
+    clicker's line) and ``below`` (full width, after them: notes, tables, warnings)."""
 
     chart: st.delta_generator.DeltaGenerator
     control: st.delta_generator.DeltaGenerator
+    reveal: st.delta_generator.DeltaGenerator
     side: st.delta_generator.DeltaGenerator
     below: st.delta_generator.DeltaGenerator
 
@@ -153,18 +155,21 @@ class ControlsBlock:
     def __init__(self) -> None:
         self.hint: st.delta_generator.DeltaGenerator | None = None
 
-    def stage(self) -> Stage:
+    def stage(self, control: str) -> Stage:
         """The main chart's column first (left, or on top on a phone), then the controls.
 
+        ``control``: what the main control is called on the clicker's line ("λ", "t").
         The preset's hint goes under the main control, so it never pushes the chart down.
         """
         main, side = st.columns([3, 1], gap="medium")
         chart = main.container(key=MAIN_CHART)
         with side:
-            control = st.container(key=MAIN_CONTROL)
+            main_control = st.container(key=MAIN_CONTROL)
+            clicker_line(control)
             self.hint = st.container()
+            reveal = st.container()
             rest = st.container()
-        return Stage(chart, control, rest, st.container())
+        return Stage(chart, main_control, reveal, rest, st.container())
 
 
 @contextlib.contextmanager

@@ -55,16 +55,14 @@ def computed(size: int, lam: float, alpha: float, seed: int) -> crosses.CrossesS
 @st.fragment
 def crosses_page() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
-        stage = block.stage()
+        stage = block.stage("λ")
         with stage.control:
             lam = controls.pick_number("λ, regularization strength", "lambda",
                                        crosses.LAMBDAS, DEFAULTS["lambda"],
                                        help="The λ of the L1 and L2 runs. Its scale is set by "
                                             f"the {crosses.N_TRAIN:,} training points: a "
                                             "cell's L1 threshold is λn/(2n_c).")
-            kit.clicker_line("λ")
         with stage.side:
-            reveal = st.container()
             size = controls.pick_number("Cell size, degrees", "res", SIZES, DEFAULTS["res"],
                                         help="Each cell spans this many degrees of latitude "
                                              "and of longitude. Right is finer: more cells.")
@@ -75,7 +73,7 @@ def crosses_page() -> None:
                                               "diverges.")
             seed = controls.slider("Seed", "seed", 0, 99, DEFAULTS["seed"], 1,
                                    help="Same seed, same world, same weights.")
-        with reveal:
+        with stage.reveal:
             show = kit.predict_reveal(PAGE, (size, lam, alpha, seed), main=True)
     size = int(size)
     scene = computed(size, float(lam), float(alpha), int(seed))

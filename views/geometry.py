@@ -46,12 +46,10 @@ kit.header("Geometry: diamond vs circle",
 @st.fragment
 def geometry_page() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
-        stage = block.stage()
+        stage = block.stage("t")
         with stage.control:
             t = controls.slider("t, budget (ball radius)", "t", 0.0, 3.5, DEFAULTS["t"], 0.05)
-            kit.clicker_line("t")
         with stage.side:
-            reveal = st.container()
             c1 = controls.slider("Centre c₁ of J", "c1", -3.0, 3.0, DEFAULTS["c1"], 0.1,
                                  help="J's own minimizer (no constraint) is c = (c₁, c₂).")
             c2 = controls.slider("Centre c₂ of J", "c2", -3.0, 3.0, DEFAULTS["c2"], 0.1)
@@ -70,7 +68,7 @@ def geometry_page() -> None:
                       "coincide.")
             lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
                                        DEFAULTS["lam"], container=st.columns([2, 3])[0])
-        with reveal:
+        with stage.reveal:
             show = kit.predict_reveal(PAGE, (c1, c2, elong, rot, t, lam), main=True)
         # The charts t and λ move are built and sent before the how-often section below
         # them, whose own controls must still be made inside this block

@@ -42,13 +42,11 @@ kit.header("Loss landscape",
 @st.fragment
 def landscape() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
-        stage = block.stage()
+        stage = block.stage("λ")
         with stage.control:
             lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
                                        DEFAULTS["lam"])
-            kit.clicker_line("λ")
         with stage.side:
-            reveal = st.container()
             view = controls.choose("View", "view", VIEWS, DEFAULTS["view"], horizontal=True)
             problem = controls.select("Problem (data loss J)", "problem",
                                       controls.PROBLEM_NAMES, DEFAULTS["problem"])
@@ -63,7 +61,7 @@ def landscape() -> None:
             steps = controls.slider("Steps", "steps", 1, 500, DEFAULTS["steps"], 1)
             w1 = controls.slider("Start w₁", "w1", -5.0, 5.0, DEFAULTS["w1"], 0.1)
             w2 = controls.slider("Start w₂", "w2", -3.0, 3.0, DEFAULTS["w2"], 0.1)
-        with reveal:
+        with stage.reveal:
             show = kit.predict_reveal(PAGE, (problem, kind, lam, mix, rule, alpha, steps, w1, w2),
                                       main=True)
 

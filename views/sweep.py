@@ -55,15 +55,13 @@ kit.header("λ sweep & residuals",
 @st.fragment
 def sweep_page() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
-        stage = block.stage()
+        stage = block.stage("λ")
         with stage.control:
             lam = controls.pick_number("λ, regularization strength", "lam",
                                        sweep.LAMBDAS.tolist(), DEFAULTS["lam"],
                                        help=f"{len(sweep.LAMBDAS)} values from 0.0001 to 1000, "
                                             "24 a decade: the grid every curve is computed on.")
-            kit.clicker_line("λ")
         with stage.side:
-            predict_box = st.container()
             kit.prose(f"{sweep.N_PATHS} samples of {sweep.D_PATHS} correlated features "
                       "(neighbours correlate at 0.6); y depends on x₁, x₂ and x₅ only.")
         st.subheader("Choosing λ: bias and variance")
@@ -87,7 +85,7 @@ def sweep_page() -> None:
         with res_left:
             share = controls.slider("Share of outliers", "out", 0.0, 0.5, DEFAULTS["out"], 0.05,
                                     help="Points pushed up by 4 to 9: bad measurements.")
-        with predict_box:
+        with stage.reveal:
             show = kit.predict_reveal(PAGE, (lam, kind, noise, n, degree, cv, folds, share),
                                       main=True)
 

@@ -53,13 +53,11 @@ kit.header("Update rules",
 @st.fragment
 def update_rules() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
-        stage = block.stage()
+        stage = block.stage("λ")
         with stage.control:
             lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
                                        DEFAULTS["lam"])
-            kit.clicker_line("λ")
         with stage.side:
-            reveal = st.container()
             alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
                                          DEFAULTS["alpha"])
             data = controls.toggle("Data loss J(w) = ½a(w − c)²", "data", DEFAULTS["data"],
@@ -70,7 +68,7 @@ def update_rules() -> None:
                                 disabled=not data)
             w0 = controls.slider("Start w₀", "w0", -3.0, 3.0, DEFAULTS["w0"], 0.1)
             steps = controls.slider("Steps", "steps", 1, STEPS_MAX, DEFAULTS["steps"], 1)
-        with reveal:
+        with stage.reveal:
             show = kit.predict_reveal(PAGE, (lam, alpha, data, a, c, w0, steps), main=True)
         below = st.container()
         with below:

@@ -85,14 +85,12 @@ def trained(setting: tuple, slot) -> train.WeightsScene:
 @st.fragment
 def weights_page() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
-        stage = block.stage()
+        stage = block.stage("λ")
         with stage.control:
             lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
                                        DEFAULTS["lam"], help="The λ of the L1 and L2 runs.")
-            kit.clicker_line("λ")
             below = st.empty()  # the progress bar of a new setting, once a chart is drawn
         with stage.side:
-            reveal = st.container()
             model = controls.select("Model", "model", MODEL_NAMES, DEFAULTS["model"],
                                     help="Logistic regression (one weight per feature) or a "
                                          f"network with one hidden layer of {train.HIDDEN} "
@@ -114,7 +112,7 @@ def weights_page() -> None:
                                         "The test set is never flipped.")
             seed = controls.slider("Seed", "seed", 0, 99, DEFAULTS["seed"], 1,
                                    help="Same seed, same data, same start, same weights.")
-        with reveal:
+        with stage.reveal:
             show = kit.predict_reveal(PAGE, (model, lam, drop, epochs, alpha, d, k, flip,
                                              seed), main=True)
         with stage.chart:
