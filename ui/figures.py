@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import io
 import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -167,18 +168,79 @@ def for_projector(fig: go.Figure, height: int) -> PlainFigure:
     return PlainFigure(spec)
 
 
+# A phone's chart is the screen's width less the page's padding (390 − 2 × 12 px); a
+# character of the sans-serif type is about 0.55 of its size wide.
+PHONE_WIDTH_PX = 366
+_CHAR_WIDTH = 0.55
+_TAG = re.compile(r"<[^>]*>")
+
+
+def wrap_words(text: str, chars: int) -> str:
+    """``text`` broken into lines of at most ``chars`` visible characters at its spaces, the
+    lines joined by ``<br>`` (plotly's line break); tags such as ``<sub>`` count for nothing
+    and are never split. A word longer than ``chars`` stays whole on its own line."""
+    if chars < 1:
+        return text
+    lines = []
+    for paragraph in text.split("<br>"):
+        line, seen = "", 0
+        for word in paragraph.split(" "):
+            n = len(_TAG.sub("", word))
+            if line and seen + 1 + n > chars:
+                lines.append(line)
+                line, seen = word, n
+            else:
+                line, seen = (f"{line} {word}", seen + 1 + n) if line else (word, n)
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def _chars(width_px: float, size: float) -> int:
+    return int(width_px / (_CHAR_WIDTH * size))
+
+
 def for_phone(fig: go.Figure, height: int) -> PlainFigure:
-    """``fig`` as a phone's main chart: ``height`` px tall, its legend two entries a row in a
-    smaller type, and the chart's toolbar standing on its right edge instead of over the
-    title."""
+    """``fig`` as a phone's main chart: ``height`` px tall; its title, the subplots' titles
+    and the legend's labels wrapped to the width they have; the legend two entries a row
+    under the plot in a smaller type; the chart's toolbar standing on its right edge instead
+    of over the title."""
     spec = fig.to_dict()
     layout = spec["layout"]
     layout["height"] = height
+    size = layout.get("font", {}).get("size", CLASSROOM.font_size)
+    title = layout.get("title")
+    if isinstance(title, dict) and isinstance(title.get("text"), str):
+        title_size = title.get("font", {}).get("size", size * 1.2)
+        lines = title["text"].count("<br>")
+        title["text"] = wrap_words(title["text"], _chars(PHONE_WIDTH_PX - 20, title_size))
+        margin = layout.get("margin", {})
+        added = title["text"].count("<br>") - lines
+        if added:
+            # plotly.js centres a title's lines on its anchor: lower it by half of the
+            # new lines so the first stays in view
+            title["yanchor"] = "top"
+            title["y"] = 1 - (10 + 0.65 * title_size * added) / height
+        if margin.get("t") is not None:   # the title's new lines push the plot down
+            extra = 1.25 * title_size * added
+            layout["margin"] = {**margin, "t": round(margin["t"] + extra)}
+    for note in layout.get("annotations", []):
+        if (note.get("xref"), note.get("yref"), note.get("xanchor"), note.get("yanchor")) \
+                == ("paper", "paper", "center", "bottom") and isinstance(note.get("text"), str):
+            # a subplot's title, centred over its column: as wide as that column
+            share = 2 * min(note.get("x", 0.5), 1 - note.get("x", 0.5))
+            note_size = note.get("font", {}).get("size", size)
+            note["text"] = wrap_words(note["text"], _chars(share * PHONE_WIDTH_PX, note_size))
     legend = layout.get("legend", {})
-    if legend.get("orientation") != "h":    # a legend on the right would squeeze the plot
-        legend = {**legend, "orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"}
+    if legend.get("orientation") != "h" or layout.get("updatemenus"):
+        # a legend on the right would squeeze the plot; one on top would run under buttons
+        legend = {**legend, "orientation": "h", "x": 0, "xanchor": "left",
+                  "y": 0, "yref": "container", "yanchor": "bottom"}
     layout["legend"] = {**legend, "entrywidth": 0.5, "entrywidthmode": "fraction",
                         "font": {**legend.get("font", {}), "size": 11}}
+    label_chars = _chars(PHONE_WIDTH_PX / 2 - 40, 11)  # 40 px: the entry's symbol
+    for trace in spec["data"] + [t for f in spec.get("frames", []) for t in f.get("data", [])]:
+        if isinstance(trace.get("name"), str):
+            trace["name"] = wrap_words(trace["name"], label_chars)
     layout["modebar"] = {**layout.get("modebar", {}), "orientation": "v"}
     margin = layout.get("margin", {})
     if margin.get("r") is not None and margin["r"] > 40:

@@ -4,6 +4,7 @@ import base64
 import copy
 import csv
 import io
+import textwrap
 
 import numpy as np
 import plotly.graph_objects as go
@@ -374,5 +375,39 @@ def test_phone_main_chart_has_a_two_column_legend_under_a_side_toolbar(scene):
     assert out["layout"]["legend"]["entrywidth"] == 0.5
     assert out["layout"]["legend"]["entrywidthmode"] == "fraction"
     assert out["layout"]["modebar"]["orientation"] == "v"
-    assert out["data"] == fig.to_dict()["data"]
+    unwrapped = [{**t, "name": t["name"].replace("<br>", " ")} if "name" in t else t
+                 for t in out["data"]]
+    assert unwrapped == fig.to_dict()["data"]   # only the legend's labels are wrapped
+    half = figures.PHONE_WIDTH_PX / 2 - 40
+    for t in out["data"]:
+        for line in t.get("name", "").split("<br>"):
+            assert len(line) * 0.55 * 11 <= half or " " not in line, line
     go.Figure(out)
+
+
+@pytest.mark.parametrize("chars", [8, 17, 30, 200])
+def test_wrap_words_breaks_as_textwrap_does(chars):
+    """Without tags, the greedy wrap at spaces is the standard library's."""
+    text = ("the validation error bottoms out where the penalty removes the weights "
+            "that only fit noise, supercalifragilistic words stay whole")
+    expected = textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False)
+    assert figures.wrap_words(text, chars).split("<br>") == expected
+
+
+def test_wrap_words_counts_no_tags_and_keeps_given_breaks():
+    text = "L1 ball: |w<sub>1</sub>| + |w<sub>2</sub>| ≤ t<br>a second line here"
+    out = figures.wrap_words(text, 18)
+    assert out == "L1 ball: |w<sub>1</sub>| +<br>|w<sub>2</sub>| ≤ t<br>a second line here"
+    assert figures.wrap_words("short", 40) == "short"
+
+
+def test_phone_title_wraps_and_the_plot_makes_room():
+    fig = go.Figure(layout={"title": {"text": "a long title " * 8, "font": {"size": 16}},
+                            "margin": {"t": 60}})
+    out = figures.for_phone(fig, 430).to_dict()["layout"]
+    lines = out["title"]["text"].split("<br>")
+    assert len(lines) > 1
+    # 16 px type is about 8.8 px a character: 39 of them across the phone's chart
+    assert all(len(x) <= (figures.PHONE_WIDTH_PX - 20) / (0.55 * 16) for x in lines), lines
+    assert out["margin"]["t"] == round(60 + 1.25 * 16 * (len(lines) - 1))
+    assert out["title"]["y"] < 1 and out["title"]["yanchor"] == "top"
