@@ -213,16 +213,15 @@ def for_phone(fig: go.Figure, height: int) -> PlainFigure:
         title_size = title.get("font", {}).get("size", size * 1.2)
         lines = title["text"].count("<br>")
         title["text"] = wrap_words(title["text"], _chars(PHONE_WIDTH_PX - 20, title_size))
-        margin = layout.get("margin", {})
         added = title["text"].count("<br>") - lines
         if added:
             # plotly.js centres a title's lines on its anchor: lower it by half of the
-            # new lines so the first stays in view
+            # new lines so the first stays in view, and push the plot down under them
             title["yanchor"] = "top"
             title["y"] = 1 - (10 + 0.65 * title_size * added) / height
-        if margin.get("t") is not None:   # the title's new lines push the plot down
-            extra = 1.25 * title_size * added
-            layout["margin"] = {**margin, "t": round(margin["t"] + extra)}
+            margin = layout.get("margin", {})
+            if margin.get("t") is not None:
+                layout["margin"] = {**margin, "t": round(margin["t"] + 1.25 * title_size * added)}
     for note in layout.get("annotations", []):
         if (note.get("xref"), note.get("yref"), note.get("xanchor"), note.get("yanchor")) \
                 == ("paper", "paper", "center", "bottom") and isinstance(note.get("text"), str):
