@@ -29,12 +29,14 @@ def warm() -> None:
     """Compile what the pages run at their defaults (every problem, penalty and rule)."""
     from core import geometry, penalties, problems, scenes, sweep, updates
 
-    for problem in problems.LOSSES:
-        for kind in penalties.KINDS:
-            scenes.landscape(problem, kind, 0.5, alpha=0.1, steps=100, w0=(-2.5, 2.5))
-    for rule in ("subgradient", "clip"):
-        scenes.landscape("least_squares", "l1", 0.5, alpha=0.1, steps=100, w0=(-2.5, 2.5),
-                         rule=rule)
+    # 0.52 is not in the λ family: the one-λ member a move computes compiles too
+    for lam in (0.5, 0.52):
+        for problem in problems.LOSSES:
+            for kind in penalties.KINDS:
+                scenes.landscape(problem, kind, lam, alpha=0.1, steps=100, w0=(-2.5, 2.5))
+        for rule in ("subgradient", "clip"):
+            scenes.landscape("least_squares", "l1", lam, alpha=0.1, steps=100, w0=(-2.5, 2.5),
+                             rule=rule)
     geometry.scene((2.0, 1.2), 2.5, 110.0, 1.2, 0.7)
     geometry.monte_carlo(1000)
     for problem in problems.LOSSES:

@@ -407,6 +407,8 @@ def _typed_arrays(v):
         if v.ndim > 1:
             spec["shape"] = ", ".join(map(str, v.shape))
         return spec
+    if isinstance(v, (np.ndarray, np.generic)):   # empty, boolean or text: plain JSON
+        return v.tolist()
     return v
 
 

@@ -30,7 +30,7 @@ import plotly.graph_objects as go
 import streamlit as st
 import streamlit.components.v2 as components_v2
 
-from ui import controls, figures
+from ui import controls, figures, live_chart
 
 PRESENTER_KEY = "presenter"
 
@@ -298,10 +298,13 @@ def chart(fig: go.Figure, key: str, filename: str, *, lead: bool = False,
         fig = figures.for_phone(fig, PHONE_CHART_HEIGHT)
     elif main and presenter():
         fig = figures.for_projector(fig, PROJECTOR_CHART_HEIGHT)
-    st.plotly_chart(fig, key=key, config={
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename},
-    })
+    config = {"displaylogo": False,
+              "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename}}
+    if main and isinstance(fig, figures.PlainFigure) and fig.frame_specs:
+        # in place, its frames sent once (a move of λ changes one frame of 24: see live_chart)
+        live_chart.plotly(fig.to_dict(), key, config)
+    else:
+        st.plotly_chart(fig, key=key, config=config)
     row = (exports or st).container(horizontal=True, gap="small")
     row.download_button("CSV of this chart", data=lambda: figures.figure_csv(fig),
                          file_name=f"{filename}.csv", mime="text/csv", key=f"{key}_csv",

@@ -1,11 +1,11 @@
 """The classroom kit on every page: presets, reset, presenter mode, predict-then-reveal, link."""
 
 import html
-import json
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from apptools import chart
 from streamlit.testing.v1 import AppTest
 
 APP = "../../app.py"
@@ -44,10 +44,7 @@ def open_page(page: str, **params) -> AppTest:
 
 
 def spec(at: AppTest, key: str) -> dict:
-    for el in at.get("plotly_chart"):
-        if key in el.proto.id:
-            return json.loads(el.proto.spec)
-    raise AssertionError(f"no chart {key!r}")
+    return chart(at, key)
 
 
 def names(at: AppTest, key: str) -> list[str]:

@@ -1,10 +1,9 @@
 """App tests of the Landscape page: AppTest runs the real script, no browser."""
 
-import json
 
 import numpy as np
 import pytest
-from apptools import chart, decode
+from apptools import all_charts, chart, chart_ids, decode
 from streamlit.testing.v1 import AppTest
 
 from core import problems, solve
@@ -30,7 +29,7 @@ def app():
 
 
 def test_page_runs_and_draws_all_charts(app):
-    ids = [el.proto.id for el in app.get("plotly_chart")]
+    ids = chart_ids(app)
     for key in ("landscape_chart", "side_by_side_chart", "path_costs_chart"):
         assert any(key in i for i in ids), key
     assert not app.warning  # the default path does not diverge
@@ -79,8 +78,8 @@ def test_a_huge_step_size_says_the_path_diverged_and_draws_only_finite_numbers()
     at.run()
     assert not at.exception
     assert any("diverged" in w.value for w in at.warning)
-    for el in at.get("plotly_chart"):
-        for t in json.loads(el.proto.spec)["data"]:
+    for spec in all_charts(at):
+        for t in spec["data"]:
             for axis in ("x", "y", "z"):
                 if axis in t:
                     a = decode(t[axis])

@@ -1,10 +1,9 @@
 """Bad input never breaks a page: untrusted links, sliders at their extremes, diverging runs."""
 
-import json
 
 import numpy as np
 import pytest
-from apptools import decode
+from apptools import all_charts, decode
 from streamlit.testing.v1 import AppTest
 from test_kit import PAGES, open_page
 
@@ -23,8 +22,7 @@ def bound_widgets(at: AppTest) -> dict:
 
 def assert_charts_finite(at: AppTest) -> None:
     """No NaN or inf in any number any chart (or any of its frames) would draw."""
-    for el in at.get("plotly_chart"):
-        spec = json.loads(el.proto.spec)
+    for spec in all_charts(at):
         traces = list(spec["data"]) + [t for f in spec.get("frames", []) for t in f["data"]]
         for t in traces:
             for axis in ("x", "y", "z"):

@@ -4,7 +4,7 @@ import re
 
 import numpy as np
 import pytest
-from apptools import chart, decode
+from apptools import chart, chart_ids, decode
 from streamlit.testing.v1 import AppTest
 
 from core import train
@@ -22,7 +22,7 @@ NAMES = ["none", "L1", "L2", "dropout"]
 
 
 def has_chart(at, key) -> bool:
-    return any(el.proto.id and key in el.proto.id for el in at.get("plotly_chart"))
+    return any(key in i for i in chart_ids(at))
 
 
 def open_page(**params) -> AppTest:

@@ -168,7 +168,7 @@ def every_chart_drawn(page: Page, *, timeout: float = 30_000) -> None:
     for a moment the drawn charts are not the first ones."""
     page.wait_for_function(
         """() => {
-          const boxes = document.querySelectorAll('[data-testid="stPlotlyChart"]');
+          const boxes = document.querySelectorAll('[data-testid="stPlotlyChart"], div.rl-chart');
           const drawn = [...document.querySelectorAll('.js-plotly-plot')]
             .filter((g) => g._fullLayout);
           return boxes.length > 0 && drawn.length === boxes.length;

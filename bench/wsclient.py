@@ -1,0 +1,194 @@
+"""A student's browser, as the server sees it: Streamlit's websocket protocol, no browser.
+
+A class load test cannot run thirty Chromiums on the server's two cores (each takes a core
+to draw its charts, and the server would be measured starved). What the server does for a
+student depends only on what arrives on ``/_stcore/stream``, so ``Student`` speaks that
+protocol as Streamlit's frontend does:
+
+- it connects with the ``streamlit`` subprotocol (the session id as its third entry when it
+  reconnects) and permessage-deflate, as Chromium does;
+- it opens a page with a ``rerun_script`` carrying the page's URL query, as a first load does;
+- it moves a widget by sending that widget's new value with the ``fragment_id`` of the
+  fragment that holds it (the frontend reruns only the fragment) and the updated query string
+  (the controls are bound to the URL);
+- it tells the server which large messages it has cached (``cached_message_hashes``), so the
+  server sends a reference instead of a message the browser already has, exactly as the
+  frontend's message cache does (entries live ``max_cached_message_age`` runs).
+
+A run ends at ``script_finished``; its latency is from the send to that message, its bytes
+are what came over the socket (compressed, as on the Wi-Fi) and what that inflated to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+# script_finished's values (ForwardMsg.ScriptFinishedStatus)
+FINISHED_OK = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+
+
+class ServerError(RuntimeError):
+    """The page showed an exception, or the run did not finish as a success."""
+
+
+@dataclass
+class Widget:
+    """A widget the page drew: its id, fragment and, for a slider, its option labels."""
+
+    id: str
+    fragment_id: str
+    options: list[str]   # select-slider labels; [] for a numeric slider
+    value: list[float]   # a slider's value (indices into options for a select-slider)
+    lo: float = 0.0
+    hi: float = 0.0
+    step: float = 0.0
+
+
+@dataclass
+class Run:
+    """One script run as the student saw it."""
+
+    seconds: float
+    wire_bytes: int      # bytes on the socket (after permessage-deflate)
+    payload_bytes: int   # bytes of the messages (inflated)
+    messages: int
+
+
+@dataclass
+class Student:
+    """One browser session on one page. ``await Student.join(...)`` opens it."""
+
+    url: str                     # ws://host:port
+    page: str                    # url_path of the page ("" for the default page)
+    query: dict[str, str]
+    ws: websockets.ClientConnection | None = None
+    session_id: str = ""
+    widgets: dict[str, Widget] = field(default_factory=dict)   # by user key
+    cache: dict[str, int] = field(default_factory=dict)        # hash -> last run that used it
+    max_cached_age: int = 2
+    runs: int = 0
+    exceptions: list[str] = field(default_factory=list)
+    moved: dict[str, str] = field(default_factory=dict)       # URL values of moved widgets
+    _wire: int = 0
+
+    @classmethod
+    async def join(cls, base_url: str, page: str, query: dict[str, str], *,
+                   cookie: str | None = None) -> tuple[Student, Run]:
+        s = cls(base_url.replace("http", "ws", 1), page, dict(query))
+        await s.connect(cookie=cookie)
+        return s, await s.rerun()
+
+    async def connect(self, *, cookie: str | None = None) -> None:
+        """Open the socket (again, with the session id, after a lost connection)."""
+        protocols = ["streamlit"] + (["", self.session_id] if self.session_id else [])
+        origin = self.url.replace("ws", "http", 1)
+        headers = {"Cookie": cookie} if cookie else None
+        self.ws = await websockets.connect(
+            f"{self.url}/_stcore/stream", subprotocols=protocols, origin=origin,
+            max_size=None, compression="deflate", additional_headers=headers,
+            open_timeout=10, ping_interval=None)
+        received = self.ws.data_received
+
+        def count(data: bytes) -> None:
+            self._wire += len(data)
+            received(data)
+
+        self.ws.data_received = count   # the transport calls it with each chunk read
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+
+    async def rerun(self, widget_key: str | None = None, timeout: float = 120.0) -> Run:
+        """Load the page (no key) or send the widget's current value; wait for the run's end."""
+        msg = BackMsg()
+        rs = msg.rerun_script
+        rs.query_string = urlencode(self.query)
+        rs.page_name = self.page
+        self.runs += 1
+        rs.cached_message_hashes.extend(
+            h for h, used in self.cache.items() if self.runs - used <= self.max_cached_age)
+        if widget_key is not None:
+            w = self.widgets[widget_key]
+            state = rs.widget_states.widgets.add()
+            state.id = w.id
+            if w.options:   # a select-slider sends its option's label
+                state.string_array_value.data.extend(w.options[int(i)] for i in w.value)
+            else:
+                state.double_array_value.data.extend(w.value)
+            rs.fragment_id = w.fragment_id
+        wire0, t0 = self._wire, time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        payload = count = 0
+        while True:
+            data = await asyncio.wait_for(self.ws.recv(), timeout)
+            payload += len(data)
+            count += 1
+            fwd = ForwardMsg()
+            fwd.ParseFromString(data)
+            kind = fwd.WhichOneof("type")
+            if fwd.metadata.cacheable:
+                self.cache[fwd.hash] = self.runs
+            if kind == "ref_hash":
+                if fwd.ref_hash not in self.cache:
+                    raise ServerError(f"a reference to a message never received: {fwd.ref_hash}")
+                self.cache[fwd.ref_hash] = self.runs
+            elif kind == "new_session":
+                self.session_id = fwd.new_session.initialize.session_id or self.session_id
+                self.max_cached_age = fwd.new_session.config.max_cached_message_age or 2
+            elif kind == "page_info_changed":   # the controls write themselves to the URL
+                # (the frontend writes a bound widget's own value to the URL itself)
+                self.query = query_of(fwd.page_info_changed.query_string) | self.moved
+            elif kind == "delta":
+                self._read_delta(fwd.delta)
+            elif kind == "script_finished":
+                if fwd.script_finished not in FINISHED_OK:
+                    raise ServerError(f"run ended with status {fwd.script_finished}")
+                break
+        return Run(time.perf_counter() - t0, self._wire - wire0, payload, count)
+
+    def _read_delta(self, delta) -> None:
+        if delta.WhichOneof("type") != "new_element":
+            return
+        el = delta.new_element
+        kind = el.WhichOneof("type")
+        if kind == "exception":
+            self.exceptions.append(f"{el.exception.type}: {el.exception.message}")
+        elif kind == "slider":
+            s = el.slider
+            key = s.id.rsplit("-", 1)[-1]
+            known = self.widgets.get(key)
+            if known is not None and known.id == s.id and not s.set_value:
+                return   # the browser keeps what the student set; the element holds its default
+            value = list(s.value) if s.set_value else list(s.default)
+            self.widgets[key] = Widget(s.id, delta.fragment_id, list(s.options), value,
+                                       s.min, s.max, s.step)
+
+    def move(self, key: str, direction: int) -> str:
+        """Step slider ``key`` one notch (±1; it bounces off the ends); return the URL value."""
+        w = self.widgets[key]
+        if w.options:
+            i = int(w.value[0]) + direction
+            if not 0 <= i < len(w.options):
+                i = int(w.value[0]) - direction
+            w.value = [float(i)]
+            shown = w.options[i]
+        else:
+            v = round(w.value[0] + direction * w.step, 10)
+            if not w.lo <= v <= w.hi:
+                v = round(w.value[0] - direction * w.step, 10)
+            w.value = [v]
+            shown = f"{v:g}"
+        self.query[key] = self.moved[key] = shown
+        return shown
+
+
+def query_of(url_query: str) -> dict[str, str]:
+    return dict(parse_qsl(url_query.lstrip("?")))
