@@ -3,7 +3,7 @@
 #   make run            start the app on http://$(HOST):$(PORT)
 #   make test           ruff + all three test layers (unit, app, browser)
 #   make test-unit | test-app | test-browser
-#   make lint | bench | clean | distclean   (make bench BENCH_ARGS=--quick: a smoke run)
+#   make lint | bench | bench-class | clean | distclean   (BENCH_ARGS=--quick: a smoke run)
 #
 # The virtualenv lives in .venv; each requirements file is installed once and
 # re-installed only when it changes (stamp files inside .venv).
@@ -24,7 +24,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help run warm docker lock test test-unit test-app test-browser lint bench chromium \
+.PHONY: help run warm docker lock test test-unit test-app test-browser lint bench bench-class \
+        chromium nginx \
         check-python clean distclean
 
 help:
@@ -116,9 +117,20 @@ test-app: $(DEV_STAMP)
 test-browser: $(DEV_STAMP) chromium
 	$(call pytest,tests/browser)
 
-bench: $(DEV_STAMP) chromium
+bench: $(DEV_STAMP) chromium nginx
 	@if [ -f bench/run.py ]; then PYTHONPATH=. $(VPY) bench/run.py $(BENCH_ARGS); \
 	else echo "error: bench/run.py does not exist yet" >&2; exit 1; fi
+
+# A class on one server, and on two replicas behind Debian's nginx (bench/class_bench.py).
+bench-class: $(DEV_STAMP) nginx
+	PYTHONPATH=. $(VPY) bench/class_bench.py $(BENCH_ARGS)
+
+nginx:
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then echo "nginx: present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light \
+	    || DEBIAN_FRONTEND=noninteractive apt-get install -y nginx; \
+	else echo "warning: nginx missing and not root: no replica run" >&2; fi
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .jax_cache test-results playwright-report

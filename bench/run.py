@@ -6,7 +6,8 @@
 1. core (JAX) against NumPy references doing the same work (bench/core_bench.py);
 2. slider → chart latency in headless Chromium, every page against a floor app;
 3. cold start, server start → first chart, app against the floor app;
-4. the servers' peak memory (bench/browser_bench.py).
+4. the servers' peak memory (bench/browser_bench.py);
+5. a class: 1-60 students on every page, and on two replicas (bench/class_bench.py).
 
 Ratios only: nothing here passes or fails on absolute time. The Markdown table at
 the end is also written to bench/results.md (not by --quick), for the README's
@@ -82,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_browser:
         from bench import browser_bench  # playwright is a dev requirement
         parts.append(("browser", functools.partial(browser_bench.run, only=args.pages)))
+    if not args.skip_browser and not args.pages:
+        from bench import class_bench  # a whole class over the websocket protocol
+        parts.append(("class", class_bench.run))
     for name, run in parts:
         try:
             rows += run(quick=args.quick, log=log)

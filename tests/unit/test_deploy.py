@@ -50,7 +50,10 @@ def test_nginx_config_has_sticky_replicas_and_websockets():
     tree = parse_nginx((ROOT / "deploy" / "nginx.conf").read_text())
     (upstream,) = find(tree, "upstream")
     children = upstream[2]
-    assert find(children, "ip_hash"), "sessions must be sticky: a session lives in one replica"
+    # sticky by a cookie (a class behind one NAT shares an address): hash of the route cookie
+    assert ("hash", ["$rl_route", "consistent"]) in [(n[0], n[1]) for n in children]
+    (route_map,) = [n for n in find(tree, "map") if n[1] == ["$cookie_rl_route", "$rl_route"]]
+    assert ("default", ["$cookie_rl_route"], None) in route_map[2]
     assert len(find(children, "server")) >= 2
     (server,) = find(tree, "server")
     root = next(n for n in find(server[2], "location") if n[1] == ["/"])
