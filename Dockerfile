@@ -23,4 +23,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 sys.exit(urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4).status != 200)"
 
 CMD ["streamlit", "run", "app.py", "--server.address=0.0.0.0", "--server.port=8501", \
-     "--server.headless=true", "--browser.gatherUsageStats=false"]
+     "--server.headless=true", "--server.fileWatcherType=none", \
+     "--browser.gatherUsageStats=false"]

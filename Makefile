@@ -105,7 +105,7 @@ endef
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 
-test: $(DEV_STAMP) chromium lint
+test: $(DEV_STAMP) chromium nginx lint
 	$(call pytest,tests)
 
 test-unit: $(DEV_STAMP)
@@ -114,7 +114,7 @@ test-unit: $(DEV_STAMP)
 test-app: $(DEV_STAMP)
 	$(call pytest,tests/app)
 
-test-browser: $(DEV_STAMP) chromium
+test-browser: $(DEV_STAMP) chromium nginx
 	$(call pytest,tests/browser)
 
 bench: $(DEV_STAMP) chromium nginx

@@ -38,6 +38,7 @@ from tests.browser.helpers import free_port, streamlit_process
 
 REPO = Path(__file__).resolve().parents[1]
 NGINX_CONF = REPO / "deploy" / "nginx.conf"
+REPLICAS_CONF = REPO / "deploy" / "replicas-host.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -110,16 +111,17 @@ def rss_mb(pids: list[int]) -> float:
 
 
 def render_nginx(upstreams: list[str], port: int, prefix: Path) -> Path:
-    """deploy/nginx.conf with its upstream servers replaced by ``upstreams`` and listening on
-    ``port``, inside the ``events``/``http`` blocks a main nginx.conf would give it."""
-    lines, replaced = [], False
+    """deploy/nginx.conf with its replicas file replaced by ``upstreams`` (as
+    deploy/replicas-host.conf lists them) and listening on ``port``, inside the
+    ``events``/``http`` blocks a main nginx.conf would give it."""
+    (server_line,) = [line for line in REPLICAS_CONF.read_text().splitlines()
+                      if line.startswith("server ")][:1]
+    options = server_line.split(None, 2)[2]
+    lines = []
     for line in NGINX_CONF.read_text().splitlines():
         stripped = line.strip()
-        if stripped.startswith("server ") and ":" in stripped.split()[1]:
-            if not replaced:
-                rest = stripped.split(None, 2)[2] if len(stripped.split()) > 2 else ";"
-                lines += [f"    server {u} {rest}" for u in upstreams]
-                replaced = True
+        if stripped.startswith("include ") and "rl-replicas" in stripped:
+            lines += [f"    server {u} {options}" for u in upstreams]
             continue
         if stripped.startswith("listen "):
             line = f"    listen 127.0.0.1:{port};"

@@ -22,6 +22,8 @@ are what came over the socket (compressed, as on the Wi-Fi) and what that inflat
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
@@ -76,18 +78,24 @@ class Student:
     runs: int = 0
     exceptions: list[str] = field(default_factory=list)
     moved: dict[str, str] = field(default_factory=dict)       # URL values of moved widgets
+    keep_charts: bool = False    # keep the data of in-place charts (tests read their figures)
+    charts: dict[str, dict] = field(default_factory=dict)     # element id -> its data
     _wire: int = 0
 
     @classmethod
     async def join(cls, base_url: str, page: str, query: dict[str, str], *,
-                   cookie: str | None = None) -> tuple[Student, Run]:
-        s = cls(base_url.replace("http", "ws", 1), page, dict(query))
+                   cookie: str | None = None, keep_charts: bool = False
+                   ) -> tuple[Student, Run]:
+        s = cls(base_url.replace("http", "ws", 1), page, dict(query), keep_charts=keep_charts)
         await s.connect(cookie=cookie)
         return s, await s.rerun()
 
     async def connect(self, *, cookie: str | None = None) -> None:
         """Open the socket (again, with the session id, after a lost connection)."""
-        protocols = ["streamlit"] + (["", self.session_id] if self.session_id else [])
+        # as the frontend sends them: its auth token (none here: Streamlit's placeholder),
+        # then the session it had, which a reconnect to the same server resumes
+        protocols = ["streamlit", "PLACEHOLDER_AUTH_TOKEN"] + (
+            [self.session_id] if self.session_id else [])
         origin = self.url.replace("ws", "http", 1)
         headers = {"Cookie": cookie} if cookie else None
         self.ws = await websockets.connect(
@@ -144,8 +152,10 @@ class Student:
                 self.session_id = fwd.new_session.initialize.session_id or self.session_id
                 self.max_cached_age = fwd.new_session.config.max_cached_message_age or 2
             elif kind == "page_info_changed":   # the controls write themselves to the URL
-                # (the frontend writes a bound widget's own value to the URL itself)
-                self.query = query_of(fwd.page_info_changed.query_string) | self.moved
+                # (the frontend keeps a bound widget's value in the URL itself: the server's
+                # query string can leave out a slider's that it did not change)
+                kept = {k: v for k, v in self.query.items() if k in self.widgets}
+                self.query = kept | query_of(fwd.page_info_changed.query_string) | self.moved
             elif kind == "delta":
                 self._read_delta(fwd.delta)
             elif kind == "script_finished":
@@ -161,13 +171,21 @@ class Student:
         kind = el.WhichOneof("type")
         if kind == "exception":
             self.exceptions.append(f"{el.exception.type}: {el.exception.message}")
+        elif kind == "bidi_component" and self.keep_charts:
+            self.charts[el.bidi_component.id] = json.loads(el.bidi_component.json)
         elif kind == "slider":
             s = el.slider
             key = s.id.rsplit("-", 1)[-1]
             known = self.widgets.get(key)
             if known is not None and known.id == s.id and not s.set_value:
                 return   # the browser keeps what the student set; the element holds its default
-            value = list(s.value) if s.set_value else list(s.default)
+            value = list(s.value) if s.set_value and s.value else list(s.default)
+            shown = self.query.get(key)   # a bound widget shows its URL value, if it has one
+            if shown is not None and s.options and shown in s.options:
+                value = [float(list(s.options).index(shown))]
+            elif shown is not None and not s.options:
+                with contextlib.suppress(ValueError):
+                    value = [float(shown)]
             self.widgets[key] = Widget(s.id, delta.fragment_id, list(s.options), value,
                                        s.min, s.max, s.step)
 

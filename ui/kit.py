@@ -300,8 +300,9 @@ def chart(fig: go.Figure, key: str, filename: str, *, lead: bool = False,
         fig = figures.for_projector(fig, PROJECTOR_CHART_HEIGHT)
     config = {"displaylogo": False,
               "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename}}
-    if main and isinstance(fig, figures.PlainFigure) and fig.frame_specs:
-        # in place, its frames sent once (a move of λ changes one frame of 24: see live_chart)
+    if isinstance(fig, figures.PlainFigure) and fig.frame_specs:
+        # in place, its frames sent once (a move changes one frame of 24, or none: see
+        # live_chart)
         live_chart.plotly(fig.to_dict(), key, config)
     else:
         st.plotly_chart(fig, key=key, config=config)

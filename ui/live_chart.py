@@ -89,19 +89,24 @@ def plotly(spec: dict, key: str, config: dict) -> None:
     """Draw ``spec`` (a figure as ``PlainFigure.to_dict`` gives it) under ``key``, updating
     the chart in place; frames this session already sent go as hashes only."""
     sent: dict[str, set[str]] = st.session_state.setdefault(_SENT, {})
-    missing = getattr(st.session_state.get(key), "missing", None)
-    if missing is not None and missing != st.session_state.get(f"_{key}_resent"):
-        sent.pop(key, None)   # the browser lacks a frame: send every frame again, once
-        st.session_state[f"_{key}_resent"] = missing
-    first = key not in sent
-    have = sent.setdefault(key, set())
     figure = {k: v for k, v in spec.items() if k != "frames"}
     figure["layout"] = {k: v for k, v in spec.get("layout", {}).items() if k != "template"}
     frames = spec.get("frames", [])
     hashes = [frame_hash(f) for f in frames]
+    resends = st.session_state.get(f"_{key}_resends", 0)
+    missing = getattr(st.session_state.get(key), "missing", None)
+    if missing is not None and missing == st.session_state.get(f"_{key}_render"):
+        sent.pop(key, None)   # the browser lacks a frame of what it was sent: resend all, once
+        resends += 1
+        st.session_state[f"_{key}_resends"] = resends
+    first = key not in sent
+    have = sent.setdefault(key, set())
     new = [(h, f) for h, f in zip(hashes, frames, strict=True) if h not in have]
     have.update(hashes)
-    render = st.session_state.get(f"_{key}_render", 0) + 1
+    # The same drawing gets the same render id, so an unchanged chart is the same message
+    # and Streamlit's message cache sends it as a reference; a resend gets a new one.
+    content = orjson.dumps([figure, hashes, config])
+    render = f"{hashlib.blake2b(content, digest_size=8).hexdigest()}-{resends}"
     st.session_state[f"_{key}_render"] = render
     data = {"figure": figure, "frames": hashes, "new_frames": new,
             "config": {**config, "responsive": True}, "render": render}

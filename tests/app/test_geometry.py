@@ -5,7 +5,7 @@ import math
 
 import numpy as np
 import pytest
-from apptools import chart, decode
+from apptools import all_charts, chart, chart_ids, decode
 from streamlit.testing.v1 import AppTest
 
 from core import geometry
@@ -46,8 +46,7 @@ def widget(at, key):
 
 
 def all_finite(at):
-    for el in at.get("plotly_chart"):
-        spec = json.loads(el.proto.spec)
+    for spec in all_charts(at):
         frames = [f.get("data", []) for f in spec.get("frames", [])]
         for t in spec["data"] + [t for data in frames for t in data]:
             for axis in ("x", "y", "z"):
@@ -63,7 +62,7 @@ def app():
 
 
 def test_page_runs_and_draws_its_three_charts(app):
-    ids = [el.proto.id for el in app.get("plotly_chart")]
+    ids = chart_ids(app)
     for key in CHARTS:
         assert any(key in i for i in ids), key
     assert not app.warning
@@ -169,7 +168,7 @@ def test_a_link_restores_the_view():
 ])
 def test_extremes_draw_only_finite_numbers(params):
     at = open_geometry(**params)
-    assert len(at.get("plotly_chart")) == 3
+    assert len(chart_ids(at)) == 3
     all_finite(at)
 
 

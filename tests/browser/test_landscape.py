@@ -126,3 +126,23 @@ def test_the_csv_download_holds_the_chart_data(page, app_server):
     text = Path(info.value.path()).read_text()
     assert text.splitlines()[0] == "trace,point,x,y,z"
     assert "minimizer, L1" in text
+
+
+def test_a_chart_whose_frames_were_evicted_asks_for_them_and_draws_whole(page, app_server):
+    page.goto(app_server + "/?lam=1")
+    wait_for_app(page, charts=3)
+    frames = "() => document.querySelector('.js-plotly-plot')._transitionData._frames.length"
+    assert page.evaluate(frames) == 24
+    # the tab's frame store loses everything (as when its cap evicts a chart's frames)
+    page.evaluate("() => window.__rlFrameStore.clear()")
+    with expect_rerun(page):
+        slider_by_label(page, LAMBDA).press("ArrowRight")
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')"
+                           ".layout.title.text.includes('λ = 1.1')", timeout=30_000)
+    page.wait_for_function(f"() => ({frames})() === 24 && window.__rlFrameStore.size >= 24",
+                           timeout=30_000)
+    # and scrubbing still works from the frames sent again
+    with no_rerun(page):
+        click_figure_slider(page, 0.999)
+        page.wait_for_function("() => document.querySelector('.js-plotly-plot')"
+                               ".layout.title.text.includes('λ = 5')")
