@@ -86,6 +86,9 @@ class LandscapeScene(NamedTuple):
     families: dict           # kind -> KindFamily, for the selected penalty, none, L1 and L2
     smoothness: float | None  # L of J (None on the non-convex problem)
     local_minima: int        # strict local minima of J + λ·P on the grid, at the page's λ
+    # what the family was computed from (problem, kind, α, steps, w0, rule, mix, n): with a
+    # member's λ, all that member depends on, so figures can share what they build from it
+    settings: tuple = ()
 
     @property
     def lam(self) -> float:
@@ -215,7 +218,8 @@ def fixed_landscape(problem_kind: str, kind: str, alpha: float, steps: int,
         for k in kinds}
     w1, w2 = grids.axes(problem.view, n)
     return LandscapeScene(problem, kind, _read_only(lams), 0, _read_only(w1), _read_only(w2),
-                          _read_only(J), P, families, problems.smoothness(problem), 0)
+                          _read_only(J), P, families, problems.smoothness(problem), 0,
+                          (problem_kind, kind, alpha, steps, w0, rule, mix, n))
 
 
 def _read_only(a) -> np.ndarray:

@@ -13,6 +13,7 @@ and a slider inside the figure: scrubbing needs no server round trip and a rotat
 from __future__ import annotations
 
 import base64
+import collections
 import copy
 import csv
 import dataclasses
@@ -20,6 +21,7 @@ import functools
 import io
 import json
 import re
+import threading
 
 import numpy as np
 import plotly.graph_objects as go
@@ -412,6 +414,62 @@ def _typed_arrays(v):
     return v
 
 
+class BuiltFrames:
+    """Frames built from a scene's λ family, shared by every session (bounded, least recently
+    used out first).
+
+    A frame of the Landscape's family depends only on its λ and on the values the family
+    was computed from (``LandscapeScene.settings``), and every move of the page's λ rebuilds
+    23 frames it does not change: building them and encoding their arrays is most of a move's
+    figure work. The cache holds each frame as built (NumPy arrays, never changed) and its
+    typed-array copy for ``PlainFigure.to_dict``.
+    """
+
+    def __init__(self, size: int):
+        self.size = size
+        self._frames: collections.OrderedDict = collections.OrderedDict()
+        self._typed: dict[int, dict] = {}   # id of a cached frame -> its typed copy
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, build) -> dict:
+        """The frame cached under ``key``, or ``build()`` cached there."""
+        with self._lock:
+            frame = self._frames.get(key)
+            if frame is not None:
+                self._frames.move_to_end(key)
+                return frame
+        frame = build()
+        typed = _typed_arrays(frame)
+        with self._lock:
+            if key in self._frames:   # another session built it meanwhile: keep one
+                return self._frames[key]
+            self._frames[key] = frame
+            self._typed[id(frame)] = typed   # the cache holds the frame, so its id is its own
+            while len(self._frames) > self.size:
+                _, old = self._frames.popitem(last=False)
+                del self._typed[id(old)]
+        return frame
+
+    def typed(self, frame: dict) -> dict | None:
+        """The typed-array form of a frame this cache holds (None for any other frame)."""
+        with self._lock:
+            return self._typed.get(id(frame))
+
+
+# A Landscape frame is ~27 kB encoded and as much as built: 2,048 are ~110 MB a server.
+FRAMES = BuiltFrames(2048)
+
+
+def _family_frames(scene, tag: str, frame, *args) -> list[dict]:
+    """``frame(i)`` for every λ of the scene's family, through ``FRAMES`` when the scene says
+    what it was computed from; ``args``: whatever else the frames are drawn with."""
+    if not scene.settings:
+        return [frame(i) for i in range(len(scene.lams))]
+    drawn_with = tuple(tuple(a.items()) if isinstance(a, dict) else a for a in args)
+    return [FRAMES.get((tag, scene.settings, float(lam), drawn_with), functools.partial(frame, i))
+            for i, lam in enumerate(scene.lams)]
+
+
 class PlainFigure(go.Figure):
     """A figure kept as the plain spec it was built as: ``{"data": [...], "layout": {...}}``
     and, for a scrubbable figure, ``"frames"`` (see ``add_frame_slider``).
@@ -441,7 +499,9 @@ class PlainFigure(go.Figure):
         return tuple(self._spec.get("frames", ()))
 
     def to_dict(self) -> dict:
-        out = _typed_arrays(self._spec)
+        out = _typed_arrays({k: v for k, v in self._spec.items() if k != "frames"})
+        if "frames" in self._spec:   # a copy, as of the rest: styling edits what it gets
+            out["frames"] = [_typed_arrays(FRAMES.typed(f) or f) for f in self._spec["frames"]]
         layout = out.setdefault("layout", {})
         template = _default_template(pio.templates.default)
         if "template" not in layout and template is not None:  # as go.Figure() sets it
@@ -543,8 +603,8 @@ def landscape_figure(scene, *, palette: dict, names: dict, w0, show_answer: bool
     fig = PlainFigure({"data": traces(i0) + [start_trace(w0)]
                                + (minimizers(i0) if show_answer else [])})
     set_layout(fig, **_without_empty_lists(layout(i0)))
-    frames = [frame(i) for i in range(len(scene.lams))]
-    add_lambda_slider(fig, scene.lams, i0, frames)
+    add_lambda_slider(fig, scene.lams, i0, _family_frames(scene, "contours", frame,
+                                                         show_answer, names, palette))
     _square_axes(fig, scene.problem.view)
     set_layout(fig, height=620, margin={"l": 10, "r": 10, "t": 90, "b": 140},
                legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
@@ -588,7 +648,8 @@ def surface_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
 
     fig = PlainFigure({"data": traces(i0)})
     set_layout(fig, **layout(i0))
-    add_lambda_slider(fig, scene.lams, i0, [frame(i) for i in range(len(scene.lams))])
+    add_lambda_slider(fig, scene.lams, i0, _family_frames(scene, "surface", frame,
+                                                         show_answer, names, palette))
     a, b, c, d = scene.problem.view
     set_layout(fig, height=620, margin={"l": 0, "r": 0, "t": 40, "b": 130},
                scene={"xaxis": {"title": {"text": "w₁"}, "range": [a, b]},

@@ -411,3 +411,46 @@ def test_phone_title_wraps_and_the_plot_makes_room():
     assert all(len(x) <= (figures.PHONE_WIDTH_PX - 20) / (0.55 * 16) for x in lines), lines
     assert out["margin"]["t"] == round(60 + 1.25 * 16 * (len(lines) - 1))
     assert out["title"]["y"] < 1 and out["title"]["yanchor"] == "top"
+
+
+def test_shared_frames_are_the_frames_the_figure_would_build_itself(scene):
+    """Frames come from ``figures.FRAMES`` (shared by sessions) when the scene says what it
+    was computed from; a scene that does not (settings ``()``) builds its own: both must send
+    the same figure, and a figure styled for the projector must not change the shared ones."""
+    own = figures.landscape_figure(scene._replace(settings=()), palette=PALETTE,
+                                   names=PENALTY_NAMES, w0=(-2.5, 2.5)).to_dict()
+    shared = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                      w0=(-2.5, 2.5))
+    assert shared.to_dict() == own
+    big = figures.for_projector(figures.apply_style(shared, figures.PRESENTER), 560)
+    assert big.to_dict()["frames"] != own["frames"]     # the styled copy has bigger fonts
+    again = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                     w0=(-2.5, 2.5))
+    assert all(a is b for a, b in zip(again.frame_specs, shared.frame_specs, strict=True))
+    assert again.to_dict() == own
+    # what the frames are drawn with is part of their key: other names, other frames
+    names = {**PENALTY_NAMES, "l1": "Lasso"}
+    renamed = figures.landscape_figure(scene, palette=PALETTE, names=names, w0=(-2.5, 2.5))
+    assert "Lasso" in str(renamed.to_dict()["frames"]) and "Lasso" not in str(own["frames"])
+    # the predict-first figure has frames of its own (no answer in them)
+    hidden = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                      w0=(-2.5, 2.5), show_answer=False)
+    assert all(len(f["data"]) == 1 for f in hidden.to_dict()["frames"])
+
+
+def test_the_frame_cache_is_bounded_and_forgets_the_oldest():
+    cache = figures.BuiltFrames(2)
+    built = []
+
+    def build(n):
+        built.append(n)
+        return {"data": [{"z": np.full((2, 2), n, np.float32)}]}
+
+    a = cache.get(("a",), lambda: build(1))
+    assert cache.get(("a",), lambda: build(99)) is a and built == [1]
+    assert cache.typed(a)["data"][0]["z"]["dtype"] == "f4"
+    cache.get(("b",), lambda: build(2))
+    cache.get(("c",), lambda: build(3))     # over the bound: "a" goes
+    assert cache.typed(a) is None
+    assert cache.get(("a",), lambda: build(4)) is not a and built == [1, 2, 3, 4]
+    assert cache.typed({"data": []}) is None   # a frame it never held
