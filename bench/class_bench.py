@@ -284,7 +284,7 @@ def rows(results: list[Result], *, every: float) -> list[Row]:
         target, ok = ", ".join(goal), all(checks)
         errs = f"; first error: {r.errors[0]}" if r.errors else ""
         out.append(Row(
-            "class", f"class: {r.page}, {r.students} students every {every:g} s{via}",
+            "class", f"{r.page}, {r.students} students every {every:g} s{via}",
             f"p50 {r.p50 * 1e3:.0f} ms, p95 {r.p95 * 1e3:.0f} ms; {r.moves / r.seconds:.1f} "
             f"moves/s; {len(r.errors)} errors; {r.cpu_s * 1e3:.0f} ms CPU/move; {kb:.0f} kB/move; "
             f"{r.session_mb:.1f} MB/session",
