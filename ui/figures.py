@@ -201,13 +201,14 @@ def _chars(width_px: float, size: float) -> int:
     return int(width_px / (_CHAR_WIDTH * size))
 
 
-def for_phone(fig: go.Figure, height: int) -> PlainFigure:
-    """``fig`` as a phone's main chart: ``height`` px tall; its title, the subplots' titles
-    and the legend's labels wrapped to the width they have; the legend two entries a row
-    under the plot in a smaller type; the chart's toolbar standing on its right edge instead
-    of over the title."""
+def for_phone(fig: go.Figure, height: int | None = None) -> PlainFigure:
+    """``fig`` on a phone: ``height`` px tall (None: as tall as it is); its title, the
+    subplots' titles and the legend's labels wrapped to the width they have; the legend two
+    entries a row under the plot in a smaller type; the chart's toolbar standing on its right
+    edge instead of over the title."""
     spec = fig.to_dict()
     layout = spec["layout"]
+    height = layout.setdefault("height", height or 450) if height is None else height
     layout["height"] = height
     size = layout.get("font", {}).get("size", CLASSROOM.font_size)
     title = layout.get("title")

@@ -294,8 +294,8 @@ def chart(fig: go.Figure, key: str, filename: str, *, lead: bool = False,
     CSV and HTML buttons go (default: under the chart).
     """
     fig = figures.apply_style(fig, style())
-    if main and narrow():
-        fig = figures.for_phone(fig, PHONE_CHART_HEIGHT)
+    if narrow():   # every chart: its titles and legend wrap to a phone's width
+        fig = figures.for_phone(fig, PHONE_CHART_HEIGHT if main else None)
     elif main and presenter():
         fig = figures.for_projector(fig, PROJECTOR_CHART_HEIGHT)
     config = {"displaylogo": False,
