@@ -1,1 +1,2 @@
-"""Presentation: pure Plotly figure builders (figures.py) and shared widgets (controls.py)."""
+"""Presentation: the Plotly figure builders (figures/, one module per page) and the widgets
+the views share (controls.py, kit.py, live_chart.py)."""

@@ -218,10 +218,10 @@ def test_set_layout_gives_update_layouts_figure(props, kw):
 def test_a_grid_layout_is_make_subplots_layout_and_a_fresh_copy(rows, cols, kw):
     want = make_subplots(rows, cols, **kw).to_dict()["layout"]
     del want["template"]
-    got = figures._grid_layout(rows, cols, **kw)
+    got = figures.grid_layout(rows, cols, **kw)
     assert got == want
     got["xaxis"]["domain"] = [0, 0.01]    # the cached layout is not the one handed out
-    assert figures._grid_layout(rows, cols, **kw) == want
+    assert figures.grid_layout(rows, cols, **kw) == want
 
 
 # ---- PlainFigure: a spec built as plain data, validated here rather than on every rerun ----

@@ -1,0 +1,223 @@
+"""How a figure looks: the greys, the line styles, and the figure restyled for a
+projector (presenter mode) or a phone. Colours of the penalties come from
+``ui.controls.PALETTE`` through each builder's ``palette`` argument."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import plotly.graph_objects as go
+from plotly.colors import sequential as _sequential
+
+from ui.figures.spec import PlainFigure
+
+# A pale grey ramp: the landscape stays in the background, the coloured paths on top. Its
+# dark end and the contour lines are set for a washed-out projector: under a room's light
+# every colour line, the sky-blue L2 and the orange L0 among them, still stands apart from
+# the darkest fill, and the lines from every fill (tests/unit/test_projector_contrast.py).
+SURFACE_SCALE = [[0.0, "#ffffff"], [1.0, "#d2d2d2"]]
+
+CONTOUR_LINE = "rgba(40,40,40,0.5)"
+
+# Contour levels: plotly.js draws a filled contour in time roughly proportional to its
+# levels (the L1|L2 pair took 120 ms at 24 levels, 100 ms at 16: bench notes in the README).
+LEVELS = 16
+
+
+@dataclasses.dataclass(frozen=True)
+class Style:
+    """How thick and big things are drawn: the classroom default, or presenter mode."""
+
+    line_scale: float = 1.0
+    marker_scale: float = 1.0
+    font_size: int = 13
+
+
+CLASSROOM = Style()
+
+# 16 px at 1280×720 is legible from the back of a room; every smaller font is raised to it.
+PRESENTER = Style(line_scale=2.0, marker_scale=1.6, font_size=16)
+
+
+def apply_style(fig: go.Figure, style: Style) -> go.Figure:
+    """``fig`` drawn in ``style``: every trace's line widths and marker sizes scaled, the fonts
+    and margins set. Works on the spec (``to_dict()``), so any figure, a ``PlainFigure`` too,
+    comes back as a ``PlainFigure``; the classroom style returns ``fig`` itself."""
+    if style == CLASSROOM:
+        return fig
+    spec = fig.to_dict()
+    for t in spec["data"]:
+        line, marker = t.get("line", {}), t.get("marker", {})
+        if isinstance(line.get("width"), (int, float)):
+            line["width"] = line["width"] * style.line_scale
+        # an array of sizes (a bar's marker has none) stays as it is
+        if isinstance(marker.get("size"), (int, float)):
+            marker["size"] = marker["size"] * style.marker_scale
+    # Margins hold text (ticks, titles, legends): they grow with the font, so plotly.js
+    # still draws the figure once (see the note on margins at the top of this module).
+    scale = style.font_size / CLASSROOM.font_size
+    layout = spec["layout"]
+    layout["font"] = {**layout.get("font", {}), "size": style.font_size}
+    _set_text_sizes(layout, style.font_size)
+    _raise_fonts(layout, style.font_size)
+    _raise_fonts(spec["data"], style.font_size)
+    for frame in spec.get("frames", []):
+        _raise_fonts(frame.get("layout", {}), style.font_size)
+    margin = layout.get("margin", {})
+    layout["margin"] = {**margin, **{side: round(margin[side] * scale) for side in "lrtb"
+                                     if margin.get(side) is not None}}
+    return PlainFigure(spec)
+
+
+def _set_text_sizes(layout: dict, size: int) -> None:
+    """Tick labels, axis titles and the legend at ``size``, set on the figure itself: Streamlit's
+    chart theme sizes them in the page's rem otherwise (13.5 px ticks in presenter mode)."""
+    axes = [layout[k] for k in list(layout) if k[:5] in ("xaxis", "yaxis")]
+    for scene in [layout[k] for k in list(layout) if k.startswith("scene")]:
+        axes += [scene.setdefault(a, {}) for a in ("xaxis", "yaxis", "zaxis")]
+    for axis in axes:
+        axis["tickfont"] = {**axis.get("tickfont", {}), "size": size}
+        title = axis.get("title")
+        if isinstance(title, dict):
+            title["font"] = {**title.get("font", {}), "size": size}
+    layout["legend"] = {**layout.get("legend", {}),
+                        "font": {**layout.get("legend", {}).get("font", {}), "size": size}}
+    title = layout.get("title")
+    if isinstance(title, dict):
+        title["font"] = {**title.get("font", {}), "size": max(size, 18)}
+
+
+def _raise_fonts(v, size: int) -> None:
+    """Every font of ``v`` (a layout, its annotations, legend, slider, a trace's text…) at least
+    ``size``."""
+    if isinstance(v, dict):
+        for key in ("font", "textfont", "tickfont"):
+            font = v.get(key)
+            if isinstance(font, dict) and isinstance(font.get("size"), (int, float)):
+                font["size"] = max(font["size"], size)
+        for x in v.values():
+            _raise_fonts(x, size)
+    elif isinstance(v, list):
+        for x in v:
+            _raise_fonts(x, size)
+
+
+def for_projector(fig: go.Figure, height: int) -> PlainFigure:
+    """``fig`` as a projector's main chart: ``height`` px tall, and a legend that lay in a row
+    above or below the plot moved to its right, where a wide screen has room, so the plot
+    keeps the height (a plot with square axes is as wide as it is tall)."""
+    spec = fig.to_dict()
+    layout = spec["layout"]
+    layout["height"] = height
+    legend = layout.get("legend", {})
+    if layout.get("showlegend") is not False and legend.get("orientation") == "h":
+        margin = layout.setdefault("margin", {})
+        if legend.get("y", 1.0) >= 1.0 and margin.get("t") is not None:
+            margin["t"] = min(margin["t"], 70)   # the title's room, no longer the legend's
+        layout["legend"] = {**legend, "orientation": "v", "x": 1.02, "xanchor": "left",
+                            "y": 1.0, "yanchor": "top"}
+    return PlainFigure(spec)
+
+
+# A phone's chart is the screen's width less the page's padding (390 − 2 × 12 px); a
+# character of the sans-serif type is about 0.55 of its size wide.
+PHONE_WIDTH_PX = 366
+
+_CHAR_WIDTH = 0.55
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def wrap_words(text: str, chars: int) -> str:
+    """``text`` broken into lines of at most ``chars`` visible characters at its spaces, the
+    lines joined by ``<br>`` (plotly's line break); tags such as ``<sub>`` count for nothing
+    and are never split. A word longer than ``chars`` stays whole on its own line."""
+    if chars < 1:
+        return text
+    lines = []
+    for paragraph in text.split("<br>"):
+        line, seen = "", 0
+        for word in paragraph.split(" "):
+            n = len(_TAG.sub("", word))
+            if line and seen + 1 + n > chars:
+                lines.append(line)
+                line, seen = word, n
+            else:
+                line, seen = (f"{line} {word}", seen + 1 + n) if line else (word, n)
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def _chars(width_px: float, size: float) -> int:
+    return int(width_px / (_CHAR_WIDTH * size))
+
+
+def for_phone(fig: go.Figure, height: int | None = None) -> PlainFigure:
+    """``fig`` on a phone: ``height`` px tall (None: as tall as it is); its title, the
+    subplots' titles and the legend's labels wrapped to the width they have; the legend two
+    entries a row under the plot in a smaller type; the chart's toolbar standing on its right
+    edge instead of over the title."""
+    spec = fig.to_dict()
+    layout = spec["layout"]
+    height = layout.setdefault("height", height or 450) if height is None else height
+    layout["height"] = height
+    size = layout.get("font", {}).get("size", CLASSROOM.font_size)
+    title = layout.get("title")
+    if isinstance(title, dict) and isinstance(title.get("text"), str):
+        title_size = title.get("font", {}).get("size", size * 1.2)
+        lines = title["text"].count("<br>")
+        title["text"] = wrap_words(title["text"], _chars(PHONE_WIDTH_PX - 20, title_size))
+        added = title["text"].count("<br>") - lines
+        if added:
+            # plotly.js centres a title's lines on its anchor: lower it by half of the
+            # new lines so the first stays in view, and push the plot down under them
+            title["yanchor"] = "top"
+            title["y"] = 1 - (10 + 0.65 * title_size * added) / height
+            margin = layout.get("margin", {})
+            if margin.get("t") is not None:
+                layout["margin"] = {**margin, "t": round(margin["t"] + 1.25 * title_size * added)}
+    for note in layout.get("annotations", []):
+        if (note.get("xref"), note.get("yref"), note.get("xanchor"), note.get("yanchor")) \
+                == ("paper", "paper", "center", "bottom") and isinstance(note.get("text"), str):
+            # a subplot's title, centred over its column: as wide as that column
+            share = 2 * min(note.get("x", 0.5), 1 - note.get("x", 0.5))
+            note_size = note.get("font", {}).get("size", size)
+            note["text"] = wrap_words(note["text"], _chars(share * PHONE_WIDTH_PX, note_size))
+    legend = layout.get("legend", {})
+    if legend.get("orientation") != "h" or layout.get("updatemenus"):
+        # a legend on the right would squeeze the plot; one on top would run under buttons
+        legend = {**legend, "orientation": "h", "x": 0, "xanchor": "left",
+                  "y": 0, "yref": "container", "yanchor": "bottom"}
+    layout["legend"] = {**legend, "entrywidth": 0.5, "entrywidthmode": "fraction",
+                        "font": {**legend.get("font", {}), "size": 11}}
+    label_chars = _chars(PHONE_WIDTH_PX / 2 - 40, 11)  # 40 px: the entry's symbol
+    for trace in spec["data"] + [t for f in spec.get("frames", []) for t in f.get("data", [])]:
+        if isinstance(trace.get("name"), str):
+            trace["name"] = wrap_words(trace["name"], label_chars)
+    layout["modebar"] = {**layout.get("modebar", {}), "orientation": "v"}
+    margin = layout.get("margin", {})
+    if margin.get("r") is not None and margin["r"] > 40:
+        layout["margin"] = {**margin, "r": 40}
+    return PlainFigure(spec)
+
+
+# How a rule is drawn; the colour says the penalty (PALETTE), the dash says the rule.
+RULE_DASH = {"subgradient": "dot", "clip": "dash", "proximal": "solid"}
+
+ZERO_SYMBOL = {"subgradient": "circle", "clip": "x", "proximal": "diamond"}
+
+
+def rgba(color: str, alpha: float) -> str:
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+LAND_LINE = "#a9a395"                         # the continents' outline
+
+NO_WEIGHT = "#c9c9c9"                         # a cell with training points but weight 0
+
+TRANSPARENT = "rgba(0,0,0,0)"
+
+# Plotly's "Cividis", spelled out as a go.Figure would spell it (a plain spec is sent as built)
+PRICE_SCALE = [[i / (len(_sequential.Cividis) - 1), c] for i, c in enumerate(_sequential.Cividis)]

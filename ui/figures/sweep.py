@@ -1,0 +1,313 @@
+"""The λ sweep page's figures: coefficient paths, bias and variance over λ, residuals."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ui.figures.fmt import fmt_weight, weight_text
+from ui.figures.spec import PlainFigure, axis_name, grid_layout, merged, on_panel, set_layout
+from ui.figures.style import rgba
+from ui.figures.traces import finite, log_edges, log_lambda_axis, log_ticks, minimizer_trace, vline
+
+
+def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", "elastic_net",
+                 "l2"), mix: float = 0.5, show_answer: bool = True) -> go.Figure:
+    """Every weight against λ (log axis) for L1, elastic net and L2 side by side (top), the
+    number of non-zero weights against λ (bottom), a vertical line and markers at the λ of
+    the page (``paths.lams[index]``), and L1's λ_max (elastic net: λ_max / mix).
+
+    ``paths`` is ``core.sweep.Paths``. A feature the data were made from (true weight ≠ 0)
+    is drawn solid, one that does not matter dotted. Hover says an exact zero as such. With
+    ``show_answer`` False only the axes and the λ line are drawn (predict first). Built as a
+    ``PlainFigure``: 35 traces, rebuilt on every λ move.
+    """
+    lams, lam = np.asarray(paths.lams, np.float32), float(paths.lams[index])
+    d, cols = len(paths.names), len(kinds)
+    titles = [names[k] if k != "elastic_net" else f"{names[k]} (mix {mix:g})" for k in kinds]
+    layout = grid_layout(2, cols, subplot_titles=titles + [""] * cols, shared_xaxes=True,
+                          row_heights=[0.7, 0.3], vertical_spacing=0.07, horizontal_spacing=0.05)
+    traces, shapes, notes, axes = [], [], [], {}
+    matters = np.asarray(paths.w_true) != 0
+
+    def add(trace: dict, row: int, col: int) -> None:
+        traces.append({"type": "scatter", **trace, **on_panel((row - 1) * cols + col)})
+
+    for c, kind in enumerate(kinds, start=1):
+        coef, color = np.asarray(paths.coef[kind]), palette[kind]
+        panels = (c, cols + c)  # this column's top and bottom panels
+        edge = {"l1": paths.lam_max, "elastic_net": paths.lam_max / mix}.get(kind)
+        for n_ in panels:
+            shapes += vline(lam, f"x{axis_name(n_)}", f"y{axis_name(n_)}", "", color="#777777",
+                            dash="dot")[0]
+            if edge is not None and show_answer:
+                shapes += vline(edge, f"x{axis_name(n_)}", f"y{axis_name(n_)}", "", color="#000000",
+                                 dash="dash")[0]
+            axes[f"xaxis{axis_name(n_)}"] = log_lambda_axis(lams)
+        axes[f"xaxis{axis_name(cols + c)}"]["title"] = {"text": "λ (log scale)"}
+        axes[f"yaxis{axis_name(c)}"] = {"zeroline": True, "zerolinecolor": "#444",
+                                        "zerolinewidth": 1}
+        axes[f"yaxis{axis_name(cols + c)}"] = {"range": [-0.5, d + 2.5], "dtick": 2}
+        if edge is not None and show_answer:
+            sym = "λ_max" if kind == "l1" else "λ_max/mix"
+            notes.append({"xref": f"x{axis_name(c)}", "yref": f"y{axis_name(c)} domain",
+                          "x": float(np.log10(edge)), "y": 0.02, "xanchor": "left",
+                          "yanchor": "bottom", "showarrow": False,
+                          "text": f" {sym} = {edge:.3g}:<br> all 0 from here",
+                          "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.8)"})
+        if not show_answer:
+            continue
+        for j in range(d):
+            add({"x": lams, "y": finite(coef[:, j]), "mode": "lines", "showlegend": False,
+                 "name": f"path, {paths.names[j]}, {names[kind]}",
+                 "line": {"color": color, "width": 2.2 if matters[j] else 1.3,
+                          "dash": "solid" if matters[j] else "dot"},
+                 "text": weight_text(coef[:, j]),
+                 "hovertemplate": f"{paths.names[j]}" + "<br>λ = %{x:.3g}<br>w = %{text}"
+                                  f"<extra>{names[kind]}</extra>"}, 1, c)
+        at = coef[index]
+        add({"x": np.full(d, lam, np.float32), "y": finite(at), "mode": "markers",
+             "showlegend": False, "name": f"weights at λ, {names[kind]}",
+             "marker": {"size": 7, "color": color, "line": {"width": 1, "color": "#000000"}},
+             "text": [f"{nm} = {fmt_weight(v)}" for nm, v in zip(paths.names, at, strict=True)],
+             "hovertemplate": "%{text}<extra>λ = " + f"{lam:g}</extra>"}, 1, c)
+        nz = np.asarray(paths.nonzeros[kind])
+        add({"x": lams, "y": nz.astype(np.float32), "mode": "lines", "showlegend": False,
+             "name": f"non-zero weights, {names[kind]}",
+             "line": {"color": color, "width": 2.5, "shape": "hv"},
+             "hovertemplate": "λ = %{x:.3g}: %{y} non-zero<extra>" + names[kind] + "</extra>"},
+            2, c)
+        add({"x": np.asarray([lam], np.float32), "y": np.asarray([nz[index]], np.float32),
+             "mode": "markers+text", "text": [f"{int(nz[index])}"],
+             "textposition": "top right", "showlegend": False,
+             "name": f"non-zero weights at λ, {names[kind]}",
+             "marker": {"size": 9, "color": color, "line": {"width": 1, "color": "#000000"}},
+             "hovertemplate": f"λ = {lam:g}: " + "%{y} non-zero<extra>" + names[kind]
+                              + "</extra>"}, 2, c)
+    if show_answer:  # the legend says what solid and dotted mean, once
+        for label, dash, width in (("feature that matters (true w ≠ 0)", "solid", 2.2),
+                                   ("feature that does not (true w = 0)", "dot", 1.3)):
+            # legend only: one point draws no line (an empty trace would get no legend entry)
+            add({"x": lams[:1], "y": np.zeros(1, np.float32), "mode": "lines", "name": label,
+                 "hoverinfo": "skip", "line": {"color": "#555555", "dash": dash, "width": width}},
+                1, 1)
+    axes["yaxis"]["title"] = {"text": "weight w_k"}
+    axes[f"yaxis{axis_name(cols + 1)}"]["title"] = {"text": "non-zero"}
+    if show_answer:
+        counts = ", ".join(f"{names[k]} {int(paths.nonzeros[k][index])}" for k in kinds)
+        title = f"λ = {lam:g}: non-zero weights {counts} (of {d})"
+    else:
+        title = f"λ = {lam:g}: which weights reach exactly 0, and when?"
+    for key, value in axes.items():
+        layout[key] = merged(layout.get(key, {}), value)
+    layout.update(height=560, margin={"l": 72, "r": 18, "t": 90, "b": 80},
+                  title={"text": title, "y": 0.98},
+                  legend={"orientation": "h", "x": 0, "y": 1.06, "yanchor": "bottom"},
+                  shapes=shapes, annotations=layout.get("annotations", []) + notes,
+                  uirevision="paths")
+    return PlainFigure({"data": traces, "layout": layout})
+
+
+def _region(x0: float, x1: float, text: str, fill: str) -> tuple[dict, dict]:
+    """A shaded band x0 ≤ λ ≤ x1 across the plot (a shape), and its label at the top."""
+    return ({"type": "rect", "xref": "x", "yref": "y domain", "x0": x0, "x1": x1, "y0": 0,
+             "y1": 1, "fillcolor": fill, "line": {"width": 0}, "layer": "below"},
+            {"xref": "x", "yref": "y domain", "x": float((np.log10(x0) + np.log10(x1)) / 2),
+             "y": 1.0, "yanchor": "bottom", "showarrow": False, "text": text,
+             "font": {"size": 12, "color": "#333333"}})
+
+
+def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names: dict,
+                         show_answer: bool = True) -> go.Figure:
+    """Train and validation error (mean squared error, log axes) against λ for one penalty;
+    with cross-validation on, the k-fold CV error and its ±1 standard-error band; the best λ
+    (star) of the curve that picks λ (CV when on, else validation); the primer's three regimes
+    shaded (``core.sweep.Choice``: within one standard error of the minimum is
+    "appropriate"); the noise floor σ²; a line and markers at the page's λ.
+
+    ``errors`` is ``core.sweep.Errors``. With ``show_answer`` False only the train error and
+    the λ line are drawn (predict first: where will validation error be lowest?). A
+    ``PlainFigure``.
+    """
+    lams, lam = np.asarray(errors.lams, np.float64), float(errors.lams[index])
+    color, name = palette[kind], names[kind]
+    train, val = np.asarray(errors.train[kind]), np.asarray(errors.validation[kind])
+    data, bands, labels = [], [], []
+    drawn = [train]
+    if show_answer:
+        choice = errors.choice(kind)
+        edges = log_edges(lams)
+        regions = [(edges[0], edges[choice.lo], "λ too small: overfits (variance)",
+                    "rgba(0,0,0,0.07)"),
+                   (edges[choice.lo], edges[choice.hi + 1], "appropriate", rgba(color, 0.12)),
+                   (edges[choice.hi + 1], edges[-1], "λ too large: underfits (bias)",
+                    "rgba(0,0,0,0.07)")]
+        for x0, x1, text, fill in regions:
+            if x1 > x0 * 1.0001:
+                band, label = _region(float(x0), float(x1), text, fill)
+                bands.append(band)
+                labels.append(label)
+    data.append({"type": "scatter", "x": lams.astype(np.float32), "y": finite(train),
+                 "mode": "lines", "name": f"train error, {name}",
+                 "line": {"color": color, "width": 2, "dash": "dot"},
+                 "hovertemplate": "λ = %{x:.3g}<br>train MSE %{y:.4g}<extra></extra>"})
+    if show_answer:
+        drawn.append(val)
+        data.append({"type": "scatter", "x": lams.astype(np.float32), "y": finite(val),
+                     "mode": "lines", "name": f"validation error, {name}",
+                     "line": {"color": color, "width": 3},
+                     "hovertemplate": "λ = %{x:.3g}<br>validation MSE %{y:.4g}<extra></extra>"})
+        if errors.cv is not None:
+            cv, se = np.asarray(errors.cv[kind]), np.asarray(errors.cv_se[kind])
+            drawn.append(cv)
+            x = lams.astype(np.float32)
+            lo = np.maximum(cv - se, cv * 0.05)
+            data += [{"type": "scatter", "x": np.concatenate([x, x[::-1]]),
+                      "y": finite(np.concatenate([cv + se, lo[::-1]])), "fill": "toself",
+                      "fillcolor": rgba(color, 0.15), "line": {"width": 0},
+                      "hoverinfo": "skip",
+                      "name": f"CV error ± 1 standard error ({errors.folds} folds)"},
+                     {"type": "scatter", "x": x, "y": finite(cv), "mode": "lines",
+                      "name": f"{errors.folds}-fold CV error, {name}",
+                      "line": {"color": "#333333", "width": 2, "dash": "dash"},
+                      "hovertemplate": "λ = %{x:.3g}<br>CV MSE %{y:.4g}<extra></extra>"}]
+        curve, _ = errors.curve(kind)
+        b = choice.best
+        by = "CV" if errors.cv is not None else "validation"
+        star = minimizer_trace([lams[b], curve[b]], "#000000" if errors.cv is not None
+                               else color, name=f"best λ = {lams[b]:g} (minimizer of {by} "
+                                                 "error)")
+        star["hovertemplate"] = (f"best λ = {lams[b]:g}<br>{by} MSE {curve[b]:.4g}"
+                                 "<extra></extra>")
+        data.append(star)
+    at_y = [train[index]] + ([val[index]] if show_answer else [])
+    data.append({"type": "scatter", "x": np.full(len(at_y), lam, np.float32),
+                 "y": finite(at_y), "mode": "markers", "name": f"at λ = {lam:g}",
+                 "marker": {"size": 9, "color": color, "symbol": "circle",
+                            "line": {"width": 1.5, "color": "#000000"}},
+                 "text": ["train", "validation"][: len(at_y)],
+                 "hovertemplate": "%{text} MSE %{y:.4g}<extra>λ = " + f"{lam:g}</extra>"})
+    shapes, notes = vline(lam, "x", "y", f"λ = {lam:g}", color="#777777", dash="dot", top=False)
+    notes[0]["x"] = float(np.log10(lam))
+    noise2 = errors.noise ** 2
+    if show_answer and noise2 > 0:
+        shapes.append({"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1,
+                       "y0": noise2, "y1": noise2,
+                       "line": {"color": "#555555", "width": 1.2, "dash": "longdash"}})
+        notes.append({"xref": "x domain", "yref": "y", "x": 1, "y": float(np.log10(noise2)),
+                      "xanchor": "right", "yanchor": "bottom", "showarrow": False,
+                      "text": f"noise floor σ² = {noise2:.3g}", "font": {"color": "#555555"}})
+    # Log axes; a very overfit curve would squash the rest: keep four decades above the best.
+    values = np.concatenate([finite(v) for v in drawn])
+    values = values[values > 0]
+    best = float(np.min(finite(val))) if show_answer else float(np.min(values))
+    lo = max(float(values.min()) if len(values) else 1e-3, best * 1e-3, 1e-6) * 0.7
+    hi = min(float(values.max()) if len(values) else 1.0, max(best, 1e-6) * 1e4) * 1.4
+    if noise2 > 0:
+        lo = min(lo, noise2 * 0.7)
+    title = f"λ = {lam:g}: train MSE {train[index]:.3g}"
+    if show_answer:
+        title += f", validation {val[index]:.3g}"
+    title += (f"<br><sup>{name}, σ = {errors.noise:.2f}, n = {errors.n}, degree "
+              f"{errors.degree}</sup>")
+    for t in data:  # a curve beyond the top of the view is cut there, honestly labelled
+        if len(t["y"]) and np.max(np.asarray(t["y"], np.float64)) > hi:
+            t["hovertemplate"] = (t.get("hovertemplate") or "").replace(
+                "<extra>", " (top of the chart is cut)<extra>", 1)
+    fig = PlainFigure({"data": data})
+    set_layout(
+        fig, height=480, margin={"l": 76, "r": 20, "t": 80, "b": 144},
+        title={"text": title, "y": 0.98},
+        xaxis={**log_lambda_axis(lams), "title": {"text": "λ (log scale)"}},
+        yaxis={"type": "log", "title": {"text": "mean squared error (log scale)"},
+               "range": [float(np.log10(lo)), float(np.log10(hi))],
+               **log_ticks(lo, hi)},
+        legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
+        shapes=bands + shapes, annotations=labels + notes, uirevision="bias-variance")
+    return fig
+
+
+def residuals_figure(res, *, palette: dict, show_answer: bool = True) -> go.Figure:
+    """A line fitted to the same points with squared loss (L2, least squares) and with absolute
+    loss (L1, least absolute deviations), left; the histograms of their residuals on one set
+    of bins, right, with the residuals that are exactly 0 counted apart.
+
+    ``res`` is ``core.sweep.Residuals``. With ``show_answer`` False only the data are drawn.
+    A ``PlainFigure``: rebuilt on every rerun of the page.
+    """
+    data, sq, ab = res.data, res.squared, res.absolute
+    # panels: 1 the data (both rows), 2 the squared loss's residuals, 3 the absolute loss's
+    layout = grid_layout(2, 2, specs=[[{"rowspan": 2}, {}], [None, {}]],
+                          column_widths=[0.55, 0.45], horizontal_spacing=0.08,
+                          vertical_spacing=0.16,
+                          subplot_titles=["the data and the two lines",
+                                          "residuals, squared loss (L2)",
+                                          "residuals, absolute loss (L1)"])
+    traces, notes = [], []
+    x, y, out = (np.asarray(a) for a in (data.x, data.y, data.outlier))
+    for mask, label, symbol in ((~out, "data", "circle"),
+                                (out, "outliers (pushed up)", "x-thin-open")):
+        traces.append({"type": "scatter", "x": x[mask].astype(np.float32), "y": finite(y[mask]),
+                       "mode": "markers", "name": label,
+                       "marker": {"size": 7, "color": "#555555", "symbol": symbol,
+                                  "line": {"width": 1.5}},
+                       "hovertemplate": "x %{x:.3f}<br>y %{y:.3f}<extra></extra>", **on_panel(1)})
+    if show_answer:
+        xs = np.asarray([x.min(), x.max()], np.float64)
+        for line, kind, label in ((sq, "l2", "squared loss (L2): least squares"),
+                                  (ab, "l1", "absolute loss (L1): least absolute deviations")):
+            traces.append({"type": "scatter", "x": xs.astype(np.float32),
+                           "y": finite(line.a + line.b * xs), "mode": "lines", "name": label,
+                           "line": {"color": palette[kind], "width": 3},
+                           "hovertemplate": f"y = {line.a:.4f} + {line.b:.4f}·x<extra></extra>",
+                           **on_panel(1)})
+        zero = np.asarray(ab.residuals) == 0
+        traces.append({"type": "scatter", "x": x[zero].astype(np.float32),
+                       "y": finite(y[zero]), "mode": "markers",
+                       "name": f"residual exactly 0 (absolute loss): {int(zero.sum())}",
+                       "marker": {"size": 15, "color": palette["l1"], "symbol": "circle-open",
+                                  "line": {"width": 2.5}},
+                       "hovertemplate": "on the L1 line: residual 0 exactly<extra></extra>",
+                       **on_panel(1)})
+        r_all = np.concatenate([sq.residuals, ab.residuals])
+        span = max(float(np.max(np.abs(r_all))), 1e-6)
+        edges = np.linspace(-span, span, 31)
+        mid, width = (edges[:-1] + edges[1:]) / 2, float(edges[1] - edges[0])
+        top = 0
+        for panel, line, kind in ((2, sq, "l2"), (3, ab, "l1")):
+            loss = "squared" if kind == "l2" else "absolute"
+            r = np.asarray(line.residuals)
+            nz = r[r != 0]
+            counts, _ = np.histogram(nz, edges)
+            top = max(top, int(counts.max()) if len(counts) else 0, line.exact_zeros)
+            traces.append({"type": "bar", "x": mid.astype(np.float32),
+                           "y": counts.astype(np.int32), "width": width, "showlegend": False,
+                           "name": f"residuals ≠ 0, {loss} loss",
+                           "marker": {"color": palette[kind], "line": {"width": 0}},
+                           "hovertemplate": "%{y} residuals near %{x:.2f}<extra></extra>",
+                           **on_panel(panel)})
+            traces.append({"type": "bar", "x": np.asarray([0.0], np.float32),
+                           "y": np.asarray([line.exact_zeros], np.int32), "width": width / 3,
+                           "showlegend": False, "name": f"exactly 0, {loss} loss",
+                           "marker": {"color": "#000000"},
+                           "hovertemplate": "%{y} residuals exactly 0<extra></extra>",
+                           **on_panel(panel)})
+            notes.append({"x": 0, "y": line.exact_zeros, "ax": -45, "ay": -28,
+                          "showarrow": True, "arrowcolor": "#000000", "arrowwidth": 1.5,
+                          "text": f"<b>{line.exact_zeros}</b> exactly 0",
+                          "bgcolor": "rgba(255,255,255,0.85)",
+                          "xref": f"x{panel}", "yref": f"y{panel}"})
+        for panel in (2, 3):
+            layout[f"yaxis{panel}"].update(title={"text": "count"}, range=[0, top * 1.3 + 2])
+            layout[f"xaxis{panel}"]["range"] = [-span * 1.05, span * 1.05]
+        layout["xaxis3"]["title"] = {"text": "residual y − ŷ"}
+    layout["xaxis"]["title"] = {"text": "x"}
+    layout["yaxis"]["title"] = {"text": "y"}
+    share = f"{100 * res.share:.0f} % outliers"
+    title = (f"{share}: the absolute-loss line passes through {ab.exact_zeros} points exactly"
+             if show_answer else f"{share}: where will each line go?")
+    layout.update(height=500, margin={"l": 70, "r": 10, "t": 80, "b": 124}, barmode="overlay",
+                  title={"text": title, "y": 0.98},
+                  legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
+                  annotations=layout.get("annotations", []) + notes, uirevision="residuals")
+    return PlainFigure({"data": traces, "layout": layout})
