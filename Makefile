@@ -53,7 +53,7 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt | $(VPY)
 
 # Compile what the pages use into .jax_cache/ once, so the first slider move is instant.
 WARM_STAMP := .jax_cache/warm.stamp
-$(WARM_STAMP): $(RUN_STAMP) $(wildcard core/*.py)
+$(WARM_STAMP): $(RUN_STAMP) $(wildcard core/*.py core/scenes/*.py)
 	$(VPY) -m core.runtime
 	@touch $@
 

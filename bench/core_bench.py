@@ -243,9 +243,9 @@ def bench_path(*, repeats: int) -> list[Row]:
 # ---- (d) the Weights page's training of four runs ------------------------------------------
 
 def bench_training(*, repeats: int) -> list[Row]:
-    """(d) The Weights page's four runs trained together (core.train) vs a NumPy loop training
-    them one after another, and vs core training them one run per call (bench/weights_bench.py),
-    for the logistic model (the page's default) and the MLP."""
+    """(d) The Weights page's four runs trained together (core.scenes.weights) vs a NumPy
+    loop training them one after another, and vs core training them one run per call
+    (bench/weights_bench.py), for the logistic model (the page's default) and the MLP."""
     from bench import weights_bench
 
     return weights_bench.bench(paired_times, speedup_row, repeats=repeats, target=SPEEDUP_TARGET)

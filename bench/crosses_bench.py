@@ -18,14 +18,14 @@ import jax.numpy as jnp
 import numpy as np
 
 from bench.report import Row
-from core import crosses
+from core.scenes import crosses
 
 LAM, ALPHA, SEED = 1e-3, 0.5, 0
 F32 = np.float32
 
 
 def fit_numpy(idx, y, b, lams, mixes, alpha, d: int, steps: int) -> np.ndarray:
-    """core.crosses's proximal-gradient runs in float32 NumPy, one run after another:
+    """core.scenes.crosses's proximal-gradient runs in float32 NumPy, one run after another:
     v = w − α·Σ_{i∈c}(b + w_c − y_i)/max(n_c, 1); t_c = α·λ·n/(2·max(n_c, 1));
     w = soft-threshold(v, t_c·mix) / (1 + 2·t_c·(1 − mix)). Returns (R, d)."""
     n = y.size

@@ -12,7 +12,7 @@ x̃ᵀ(σ(z) − y)/n; MLP: backpropagation through tanh), the same evaluation e
 It uses only the d real features (core pads to ``data.D_MAX`` so that d never recompiles).
 
 Before timing, the reference is run once on core's minibatch order and dropout masks
-(drawn from core's keys as ``core.train`` documents: one permutation key per epoch,
+(drawn from core's keys as ``core.scenes.weights`` documents: one permutation key per epoch,
 ``fold_in(key, step)`` for dropout) and must give core's numbers. Timed, it draws its own
 masks with NumPy's generator (core hashes each unit's index with the step's key).
 """
@@ -24,7 +24,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from bench.report import Row
-from core import data, train
+from core import data
+from core.scenes import weights
 
 # the page's default setting (views/weights.py DEFAULTS)
 DEFAULT = {"d": 100, "k": 5, "flip": 0.1, "seed": 0, "lam": 0.05, "drop": 0.5, "alpha": 0.3,
@@ -55,7 +56,7 @@ class Schedule:
         self.like_core, self.model, self.d, self.keep = like_core, model, d, F32(keep)
         _, self.key_batch, self.key_drop = jax.random.split(jax.random.key(seed), 3)
         self.rng = np.random.default_rng(seed)
-        self.n, self.per_epoch = data.N_TRAIN, data.N_TRAIN // train.BATCH
+        self.n, self.per_epoch = data.N_TRAIN, data.N_TRAIN // weights.BATCH
 
     def order(self, e: int) -> np.ndarray:
         if self.like_core:
@@ -65,12 +66,12 @@ class Schedule:
 
     def masks(self, e: int, s: int) -> list[np.ndarray]:
         """The input mask (and, for the MLP, the hidden mask) of step s of epoch e."""
-        shapes = [(train.BATCH, data.D_MAX)] + ([(train.BATCH, train.HIDDEN)]
+        shapes = [(weights.BATCH, data.D_MAX)] + ([(weights.BATCH, weights.HIDDEN)]
                                                 if self.model == "mlp" else [])
         if self.like_core:
             key = jax.random.fold_in(self.key_drop, e * self.per_epoch + s)
             keys = [key] if self.model == "logistic" else list(jax.random.split(key))
-            out = [np.asarray(train.dropout_mask(k, sh, jnp.float32(self.keep)))
+            out = [np.asarray(weights.dropout_mask(k, sh, jnp.float32(self.keep)))
                    for k, sh in zip(keys, shapes, strict=True)]
         else:
             out = [(self.rng.random(sh, dtype=F32) < self.keep).astype(F32) / self.keep
@@ -84,22 +85,22 @@ def train_numpy(ds, model: str, *, lam, drop, alpha, epochs, seed, like_core: bo
     d = int(ds.feature_mask.sum())
     X, y = ds.X_train[:, :d], ds.y_train
     Xs = [(ds.X_train[:, :d], ds.y_train), (ds.X_test[:, :d], ds.y_test)]
-    p0 = {k: np.asarray(v, F32) for k, v in train.init(
+    p0 = {k: np.asarray(v, F32) for k, v in weights.init(
         model, jax.random.split(jax.random.key(seed), 3)[0], ds.feature_mask).items()}
     if model == "logistic":
         p0["w"] = p0["w"][:d]
     else:
         p0["W1"] = p0["W1"][:d]
-    at = set(train.snapshot_epochs(epochs).tolist())
+    at = set(weights.snapshot_epochs(epochs).tolist())
     a, al = F32(alpha), F32(alpha) * F32(lam)
     snaps, curves = [], []
-    for run in train.RUNS:
+    for run in weights.RUNS:
         keep = 1.0 - drop if run == "dropout" else 1.0
         sched = Schedule(seed, model, d, keep, like_core=like_core)
         p = {k: v.copy() for k, v in p0.items()}
         snap, curve = [], []
 
-        def weights(p):
+        def flat_weights(p):
             return p["w"] if model == "logistic" else np.concatenate([p["W1"].ravel(), p["w2"]])
 
         def logits(p, Xe):
@@ -108,21 +109,21 @@ def train_numpy(ds, model: str, *, lam, drop, alpha, epochs, seed, like_core: bo
             return np.tanh(Xe @ p["W1"] + p["b1"]) @ p["w2"] + p["b2"]
 
         def evaluate(p):
-            w = weights(p)
+            w = flat_weights(p)
             out = []
             for Xe, ye in Xs:
                 z = logits(p, Xe)
                 out += [_xent(z, ye), np.mean((z > 0) == (ye > 0.5))]
             return [out[0], out[2], out[1], out[3], np.linalg.norm(w), np.sum(w == 0),
-                    np.sum(np.abs(w) < train.SMALL)]
+                    np.sum(np.abs(w) < weights.SMALL)]
 
         curve.append(evaluate(p))
         if 0 in at:
-            snap.append(weights(p).copy())
+            snap.append(flat_weights(p).copy())
         for e in range(epochs):
             order = sched.order(e)
             for s in range(sched.per_epoch):
-                idx = order[s * train.BATCH:(s + 1) * train.BATCH]
+                idx = order[s * weights.BATCH:(s + 1) * weights.BATCH]
                 m = sched.masks(e, s) if keep < 1 else None
                 Xb, yb = X[idx], y[idx]
                 if model == "logistic":
@@ -142,15 +143,15 @@ def train_numpy(ds, model: str, *, lam, drop, alpha, epochs, seed, like_core: bo
                     p[k] = _prox(run, v, al) if k in ("W1", "w2") else v
             curve.append(evaluate(p))
             if e + 1 in at:
-                snap.append(weights(p).copy())
+                snap.append(flat_weights(p).copy())
         snaps.append(np.stack(snap))
         curves.append(np.asarray(curve, F32))
     return {"snapshots": np.stack(snaps, axis=1), "curves": np.stack(curves, axis=-1)}
 
 
-def _core(ds, model, runs=train.RUNS):
+def _core(ds, model, runs=weights.RUNS):
     s = DEFAULT
-    return train.train(ds, model=model, lam=s["lam"], drop=s["drop"], alpha=s["alpha"],
+    return weights.train(ds, model=model, lam=s["lam"], drop=s["drop"], alpha=s["alpha"],
                        epochs=s["epochs"], seed=s["seed"], runs=runs)
 
 
@@ -167,7 +168,7 @@ def check(ds, model: str) -> None:
     curves = np.stack(got.curves, axis=1)  # (epochs + 1, 7 curves, 4 runs), as ref's
     np.testing.assert_allclose(ref["curves"][:, :5], curves[:, :5], rtol=2e-3, atol=2e-3)
     np.testing.assert_allclose(ref["curves"][:, 5:], curves[:, 5:], atol=2)  # zero counts
-    for j, r in enumerate(train.RUNS):
+    for j, r in enumerate(weights.RUNS):
         one = _core(ds, model, runs=(r,))
         np.testing.assert_allclose(one.snapshots[:, 0], got.snapshots[:, j], rtol=1e-4,
                                    atol=1e-5)
@@ -192,7 +193,7 @@ def bench(paired_times, speedup_row, *, repeats: int, target: float) -> list[Row
             return _core(ds, model).snapshots
 
         def one_by_one(model=model):
-            return [_core(ds, model, runs=(r,)).snapshots for r in train.RUNS]
+            return [_core(ds, model, runs=(r,)).snapshots for r in weights.RUNS]
 
         rows.append(speedup_row(what, *paired_times(numpy_, together, repeats=reps),
                                 target=target,
@@ -207,5 +208,5 @@ def bench(paired_times, speedup_row, *, repeats: int, target: float) -> list[Row
                                              "four runs together vs one after another"),
                         f"one by one {t_one * 1e3:.3g} ms / together {t_all * 1e3:.3g} ms",
                         t_one / t_all, "(no target)", None,
-                        "core.train.train with runs=(r,) four times vs runs=RUNS once"))
+                        "core.scenes.weights.train with runs=(r,) four times vs runs=RUNS once"))
     return rows

@@ -16,6 +16,7 @@ view box are static, so one compiled function serves every dataset of a kind.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import jax
 import jax.numpy as jnp
@@ -122,3 +123,9 @@ def smoothness(problem: Problem) -> float | None:
     X = np.asarray(problem.X, np.float64)
     top = float(np.linalg.eigvalsh(X.T @ X / X.shape[0])[-1])
     return {"least_squares": 2 * top, "logistic": top / 4}.get(problem.kind)
+
+
+@functools.lru_cache(maxsize=len(LOSSES))
+def demo_problem(kind: str) -> Problem:
+    """The seeded demo problem of a kind (immutable, so caching it is safe for every user)."""
+    return demo(kind)

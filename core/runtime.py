@@ -27,30 +27,31 @@ def use_compilation_cache(path: Path = CACHE_DIR) -> Path:
 
 def warm() -> None:
     """Compile what the pages run at their defaults (every problem, penalty and rule)."""
-    from core import geometry, penalties, problems, scenes, sweep, updates
+    from core import penalties, problems
+    from core.scenes import geometry, landscape, sweep, update_rules
 
     # 0.52 is not in the λ family: the one-λ member a move computes compiles too
     for lam in (0.5, 0.52):
         for problem in problems.LOSSES:
             for kind in penalties.KINDS:
-                scenes.landscape(problem, kind, lam, alpha=0.1, steps=100, w0=(-2.5, 2.5))
+                landscape.scene(problem, kind, lam, alpha=0.1, steps=100, w0=(-2.5, 2.5))
         for rule in ("subgradient", "clip"):
-            scenes.landscape("least_squares", "l1", lam, alpha=0.1, steps=100, w0=(-2.5, 2.5),
+            landscape.scene("least_squares", "l1", lam, alpha=0.1, steps=100, w0=(-2.5, 2.5),
                              rule=rule)
     geometry.scene((2.0, 1.2), 2.5, 110.0, 1.2, 0.7)
     geometry.monte_carlo(1000)
     for problem in problems.LOSSES:
-        updates.scene(0.6, 0.1, a=1.0, c=0.5, w0=1.5, steps=60, problem=problem)
+        update_rules.scene(0.6, 0.1, a=1.0, c=0.5, w0=1.5, steps=60, problem=problem)
     # Sparse crosses: the number of cells is a shape, so one fit and one λ sweep per cell size
-    from core import crosses
+    from core.scenes import crosses
 
     for size in crosses.RESOLUTIONS:
         crosses.scene(size, 0.002, 0.5)
     # Weights: one compile a model (epochs, d and every number are traced, not shapes)
-    from core import train
+    from core.scenes import weights
 
-    for model in train.MODELS:
-        train.scene(model=model, d=100, k=5, flip=0.1, seed=0, lam=0.05, drop=0.5, alpha=0.3,
+    for model in weights.MODELS:
+        weights.scene(model=model, d=100, k=5, flip=0.1, seed=0, lam=0.05, drop=0.5, alpha=0.3,
                     epochs=1)
 
     sweep.warm()

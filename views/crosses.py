@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import crosses
+from core.scenes import crosses
 from ui import controls, figures, kit
 from ui.controls import PALETTE
 from ui.kit import Preset
@@ -124,7 +124,7 @@ def crosses_page() -> None:
               "cells carry nothing worth a weight.")
 
     kit.share_link()
-    kit.show_code(crosses._train, crosses.closed_form)
+    kit.show_code(crosses.train_cells, crosses.closed_form)
 
 
 # ---- text with today's numbers -------------------------------------------------------------

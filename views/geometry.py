@@ -4,7 +4,7 @@ how often L1 lands on an axis over many random problems."""
 import numpy as np
 import streamlit as st
 
-from core import geometry
+from core.scenes import geometry
 from ui import controls, figures, kit
 from ui.controls import PALETTE, PENALTY_NAMES
 from ui.kit import Preset
@@ -113,8 +113,8 @@ def geometry_page() -> None:
 
         how_often()
 
-    kit.show_code(geometry.project_l1_ball, geometry._project_l1, geometry._project_l2,
-                  geometry._pg)
+    kit.show_code(geometry.project_l1_ball, geometry.project_l2_ball,
+                  geometry.projected_gradient)
 
 
 @st.fragment

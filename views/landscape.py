@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from core import penalties, scenes, solve
+from core import penalties, solve
+from core.scenes import landscape
 from ui import controls, figures, kit
 from ui.controls import PALETTE, PENALTY_NAMES
 from ui.kit import Preset
@@ -40,7 +41,7 @@ kit.header("Loss landscape",
 
 
 @st.fragment
-def landscape() -> None:
+def landscape_page() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
         stage = block.stage("λ")
         with stage.control:
@@ -65,7 +66,7 @@ def landscape() -> None:
             show = kit.predict_reveal(PAGE, (problem, kind, lam, mix, rule, alpha, steps, w1, w2),
                                       main=True)
 
-    scene = scenes.landscape(problem, kind, lam, alpha=alpha, steps=steps, w0=(w1, w2),
+    scene = landscape.scene(problem, kind, lam, alpha=alpha, steps=steps, w0=(w1, w2),
                              rule=rule, mix=mix)
     run = scene.run()
     if view == "contours":
@@ -157,4 +158,4 @@ def update_latex(kind: str, rule: str, lam: float, alpha: float) -> str:
     return rf"w_{{k+1}} = {v} - {pull}{clip},\quad \alpha\lambda = {al}"
 
 
-landscape()
+landscape_page()

@@ -3,7 +3,8 @@ and L1 vs L2 as losses on residuals."""
 
 import streamlit as st
 
-from core import solve, sweep
+from core import solve
+from core.scenes import sweep
 from ui import controls, figures, kit
 from ui.controls import PALETTE, PENALTY_NAMES
 from ui.kit import Preset

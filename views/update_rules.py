@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from core import optim, updates
+from core import optim
+from core.scenes import update_rules
 from ui import controls, figures, kit
 from ui.controls import PALETTE, PROBLEM_NAMES
 from ui.kit import Preset
@@ -12,8 +13,8 @@ DEFAULTS = {"lam": 0.6, "alpha": 0.1, "data": True, "a": 1.0, "c": 0.5, "w0": 1.
             "steps": 60, "k": 0, "problem": "least_squares"}
 # The controls a preset sets; presenter mode and predict-first are kept as they are.
 MODEL_KEYS = ("lam", "alpha", "data", "a", "c", "w0", "steps", "k", "problem")
-STEPS_MAX = updates.STEPS_COMPILED
-# What the page calls each run (updates.RUNS) and each penalty.
+STEPS_MAX = update_rules.STEPS_COMPILED
+# What the page calls each run (update_rules.RUNS) and each penalty.
 NAMES = {"none": "no penalty", "l1": "L1", "l2": "L2", "l1_subgradient": "L1 subgradient",
          "l1_clip": "L1 clip", "l1_proximal": "L1 proximal"}
 RULES = ("l1_subgradient", "l1_clip", "l1_proximal", "l2")
@@ -51,7 +52,7 @@ kit.header("Update rules",
 
 
 @st.fragment
-def update_rules() -> None:
+def update_rules_page() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
         stage = block.stage("λ")
         with stage.control:
@@ -82,7 +83,7 @@ def update_rules() -> None:
             problem = controls.select("Problem (the Landscape page's)", "problem",
                                       PROBLEM_NAMES, DEFAULTS["problem"])
 
-    scene = updates.scene(lam, alpha, a=a, c=c, w0=w0, steps=steps, data=data, problem=problem)
+    scene = update_rules.scene(lam, alpha, a=a, c=c, w0=w0, steps=steps, data=data, problem=problem)
     k_shown = min(k, steps - 1)
     fig = figures.one_weight_figure(scene, palette=PALETTE, names=NAMES, k=k_shown,
                                     show_answer=show)
@@ -109,7 +110,8 @@ def update_rules() -> None:
     # it on the page) and the Zeno chart (below), so it is drawn next.
     with plane_box:
         kit.prose("The same four rules on the Landscape page's problems, from its start "
-                  f"({updates.PLANE_START[0]:g}, {updates.PLANE_START[1]:g}), with the same "
+                  f"({update_rules.PLANE_START[0]:g}, {update_rules.PLANE_START[1]:g}), "
+                  "with the same "
                   "α, λ and steps: the L1 rules over J + λ(|w₁| + |w₂|), L2 over "
                   "J + λ(w₁² + w₂²). Proximal and clip paths can sit on an axis; subgradient "
                   "ones zig-zag across it.")
@@ -147,7 +149,7 @@ def update_rules() -> None:
         st.markdown("\n".join(f"- {zeno_sentence(z, w0)}" for z in scene.zeno.values()))
 
     kit.share_link()
-    kit.show_code(optim.step, updates.zeno)
+    kit.show_code(optim.step, update_rules.zeno)
 
 
 # ---- text with today's numbers -------------------------------------------------------------
@@ -215,7 +217,7 @@ def rule_latex(rid: str, n, k: int, band: float, alpha: float) -> str:
     return rf"\begin{{gathered}}{head} \\ {nums}\end{{gathered}}"
 
 
-_NO_NUMBERS = updates.StepNumbers(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False)
+_NO_NUMBERS = update_rules.StepNumbers(0.0, 0.0, 0.0, 0.0, 0.0, 0.0, False)
 
 
 def final_table(scene) -> str:
@@ -241,12 +243,12 @@ def zeno_sentence(z, w0: float) -> str:
                 f"|w| would drop below {z.floor:.3g}, the smallest {z.dtype} this code keeps "
                 f"(predicted: log({z.floor:.3g}/|w₀|) / log|1 − 2αλ| = {z.predicted:,.1f}). "
                 f"The last non-zero value was {z.last:.3g}.")
-    if z.status == updates.ZENO_RUNNING:
+    if z.status == update_rules.ZENO_RUNNING:
         need = (f"; it would need about {z.predicted:,.0f} steps" if z.predicted == z.predicted
                 else "")
         return (f"{name}: not 0 after {z.end:,} steps, the most this page runs "
                 f"(|w| is still {z.last:.3g}){need}.")
-    if z.status == updates.ZENO_DIVERGED:
+    if z.status == update_rules.ZENO_DIVERGED:
         return (f"{name}: 2αλ > 2, so each step overshoots 0 by more than w was: |w| grows "
                 f"without bound (stopped at step {z.end:,}).")
     if z.last == abs(w0) and z.end == 1:
@@ -271,4 +273,4 @@ def warn_diverged(diverged: dict, alpha: float, a: float, lam: float, where: str
                "last finite point. Try a smaller α or a.")
 
 
-update_rules()
+update_rules_page()

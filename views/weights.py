@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from core import data, train
+from core import data
+from core.scenes import weights
 from ui import controls, figures, kit
 from ui.controls import PALETTE
 from ui.kit import Preset
@@ -52,7 +53,7 @@ class NotTrained(Exception):
 
 @st.cache_data(max_entries=CACHE_ENTRIES, show_spinner=False)
 def cached(model: str, d: int, k: int, flip: float, seed: int, lam: float, drop: float,
-           alpha: float, epochs: int, _scene=None) -> train.WeightsScene:
+           alpha: float, epochs: int, _scene=None) -> weights.WeightsScene:
     """The trained scene of a setting, kept for every user (keyed on the plain values).
 
     A miss without ``_scene`` raises ``NotTrained`` (Streamlit stores nothing on an error),
@@ -64,7 +65,7 @@ def cached(model: str, d: int, k: int, flip: float, seed: int, lam: float, drop:
     return _scene
 
 
-def trained(setting: tuple, slot) -> train.WeightsScene:
+def trained(setting: tuple, slot) -> weights.WeightsScene:
     """The scene of ``setting`` (the arguments of ``cached``): from the cache, or trained now
     with a progress bar in ``slot`` (an ``st.empty`` beside the chart, so nothing moves)."""
     try:
@@ -75,7 +76,7 @@ def trained(setting: tuple, slot) -> train.WeightsScene:
     bar = slot.progress(0.0, text=f"{text}… (the first run on a new server also compiles "
                                   "them: a few seconds)")
     model, d, k, flip, seed, lam, drop, alpha, epochs = setting
-    scene = train.scene(model=model, d=d, k=k, flip=flip, seed=seed, lam=lam, drop=drop,
+    scene = weights.scene(model=model, d=d, k=k, flip=flip, seed=seed, lam=lam, drop=drop,
                         alpha=alpha, epochs=epochs,
                         progress=lambda share: bar.progress(share, text=f"{text}… {share:.0%}"))
     slot.empty()
@@ -93,12 +94,12 @@ def weights_page() -> None:
         with stage.side:
             model = controls.select("Model", "model", MODEL_NAMES, DEFAULTS["model"],
                                     help="Logistic regression (one weight per feature) or a "
-                                         f"network with one hidden layer of {train.HIDDEN} "
+                                         f"network with one hidden layer of {weights.HIDDEN} "
                                          "tanh units.")
             drop = controls.slider("Dropout rate", "drop", 0.0, 0.9, DEFAULTS["drop"], 0.05,
                                    help="The dropout run drops each input (and, in the MLP, "
                                         "each hidden unit) with this probability every step.")
-            epochs = controls.slider("Epochs", "epochs", 1, train.EPOCHS_MAX,
+            epochs = controls.slider("Epochs", "epochs", 1, weights.EPOCHS_MAX,
                                      DEFAULTS["epochs"], 1)
             alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
                                          DEFAULTS["alpha"])
@@ -159,7 +160,7 @@ def weights_page() -> None:
         st.caption("Which features will L1 keep? Reveal the answer to see.")
 
     kit.share_link()
-    kit.show_code(train._one_step, train.train)
+    kit.show_code(weights.run_step, weights.train)
 
 
 # ---- text with today's numbers -------------------------------------------------------------
@@ -188,7 +189,7 @@ def features_sentence(scene) -> str:
         parts.append(f"**{NAMES[r]}** kept {int(kept[inf].sum())} of the {scene.k} informative "
                      f"features and {int(kept[~inf].sum())} of the {scene.d - scene.k} others")
     unit = ("a weight" if t.model == "logistic"
-            else f"a non-zero weight among its {train.HIDDEN} into the hidden layer")
+            else f"a non-zero weight among its {weights.HIDDEN} into the hidden layer")
     return f"A feature is kept if it still has {unit}: " + "; ".join(parts) + "."
 
 

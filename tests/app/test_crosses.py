@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import crosses
+from core.scenes import crosses
 
 APP = "../../app.py"
 PAGE = "views/crosses.py"

@@ -8,7 +8,7 @@ import pytest
 from apptools import all_charts, chart, chart_ids, decode
 from streamlit.testing.v1 import AppTest
 
-from core import geometry
+from core.scenes import geometry
 
 APP = "../../app.py"
 PAGE = "views/geometry.py"

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import sweep
+from core.scenes import sweep
 
 APP = "../../app.py"
 PAGE = "views/sweep.py"

@@ -8,7 +8,7 @@ import pytest
 from apptools import chart, decode
 from streamlit.testing.v1 import AppTest
 
-from core import updates
+from core.scenes import update_rules
 
 APP = "../../app.py"
 PAGE = "views/update_rules.py"
@@ -37,8 +37,8 @@ def open_page(**params) -> AppTest:
 
 def core_scene(**params):
     p = {**DEFAULTS, **params}
-    return updates.scene(p["lam"], p["alpha"], a=p["a"], c=p["c"], w0=p["w0"], steps=p["steps"],
-                         data=p["data"])
+    return update_rules.scene(p["lam"], p["alpha"], a=p["a"], c=p["c"], w0=p["w0"],
+                              steps=p["steps"], data=p["data"])
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +184,7 @@ def test_zeno_marks_the_float32_and_float64_zero_steps(page):
 def test_zeno_says_so_when_float64_needs_more_steps_than_the_page_runs():
     at = open_page(lam=0.001, alpha=0.001)
     bullets = next(m.value for m in at.markdown if "**float64**" in m.value)
-    assert f"not 0 after {updates.ZENO_CAP:,} steps" in bullets
+    assert f"not 0 after {update_rules.ZENO_CAP:,} steps" in bullets
 
 
 EXTREMES = [

@@ -7,7 +7,7 @@ import pytest
 from apptools import chart, chart_ids, decode
 from streamlit.testing.v1 import AppTest
 
-from core import train
+from core.scenes import weights
 
 APP = "../../app.py"
 PAGE = "views/weights.py"
@@ -36,7 +36,7 @@ def open_page(**params) -> AppTest:
 
 
 def core_scene(**params):
-    return train.scene(**{**DEFAULTS, **params})
+    return weights.scene(**{**DEFAULTS, **params})
 
 
 def plain(text: str) -> str:
@@ -134,13 +134,13 @@ def test_moving_lambda_changes_the_figure():
 
 def test_moving_epochs_trains_again_without_compiling():
     at = open_page()
-    sizes = train._train_chunk._cache_size(), train._evaluate_jit._cache_size()
+    sizes = weights._train_chunk._cache_size(), weights._evaluate_jit._cache_size()
     at.slider(key="epochs").set_value(23).run()
     assert not at.exception
     spec = chart(at, "weights_chart")
     assert spec["frames"][-1]["name"] == "23"
     assert "epoch 23 of 23" in spec["layout"]["title"]["text"]
-    assert (train._train_chunk._cache_size(), train._evaluate_jit._cache_size()) == sizes
+    assert (weights._train_chunk._cache_size(), weights._evaluate_jit._cache_size()) == sizes
 
 
 def test_a_link_restores_the_view():
@@ -150,7 +150,7 @@ def test_a_link_restores_the_view():
     assert at.slider(key="epochs").value == 12 and at.slider(key="d").value == 40
     assert at.slider(key="flip").value == pytest.approx(0.3)
     spec = chart(at, "weights_chart")
-    n = 40 * train.HIDDEN + train.HIDDEN
+    n = 40 * weights.HIDDEN + weights.HIDDEN
     assert f"{n:,} weights a run" in spec["layout"]["title"]["text"]
     assert sum(decode(spec["data"][0]["y"])[:-1]) == n
     assert not has_chart(at, "features_chart")  # the MLP's features are said in words
@@ -167,7 +167,7 @@ def test_predict_first_hides_all_but_the_unregularized_run():
 
 
 def test_every_slider_at_an_extreme_draws_finite_numbers():
-    at = open_page(model="MLP", lam=5, drop=0.9, epochs=train.EPOCHS_MAX, alpha=1.5, d=200,
+    at = open_page(model="MLP", lam=5, drop=0.9, epochs=weights.EPOCHS_MAX, alpha=1.5, d=200,
                    k=20, flip=0.45, seed=99)
     assert not at.exception
     for key in ("weights_chart", "curves_chart"):
@@ -179,4 +179,4 @@ def test_every_slider_at_an_extreme_draws_finite_numbers():
                     assert a.dtype.kind != "f" or np.isfinite(a).all(), (tr.get("name"), axis)
     # λ = 5 is far too large: L1 zeros every weight of the network
     z = table(at)["L1"][0]
-    assert z.startswith(f"{200 * train.HIDDEN + train.HIDDEN:,} (100%)")
+    assert z.startswith(f"{200 * weights.HIDDEN + weights.HIDDEN:,} (100%)")

@@ -1,4 +1,4 @@
-"""core.crosses: the crossed feature, the byte formulas, training against the closed form,
+"""core.scenes.crosses: the crossed feature, the byte formulas, training against the closed form,
 exact zeros, and no n × d array anywhere."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from core import crosses
+from core.scenes import crosses
 
 SEED = 0
 
@@ -276,7 +276,7 @@ def test_the_finest_resolution_builds_no_n_by_d_array(world):
     idx, idx_test = indices(world, size)
     args = (jnp.asarray(idx), jnp.asarray(world.y_train), jnp.float32(3.0))
     hyper = (jnp.float32([0.0, 1e-3, 1e-3]), jnp.float32([1.0, 1.0, 0.0]), jnp.float32(0.5))
-    fit = jax.make_jaxpr(crosses._train, static_argnums=(0, 1))(
+    fit = jax.make_jaxpr(crosses.train_cells, static_argnums=(0, 1))(
         d, crosses.STEPS, *args, *hyper, jnp.zeros((3, d), jnp.float32))
     runs = 2 * len(crosses.SWEEP_LAMBDAS)
     sweep = jax.make_jaxpr(crosses._sweep, static_argnums=(0, 1))(

@@ -11,14 +11,15 @@ import plotly.graph_objects as go
 import pytest
 from plotly.subplots import make_subplots
 
-from core import problems, scenes
+from core import problems
+from core.scenes import landscape
 from ui import figures
 from ui.controls import PALETTE, PENALTY_NAMES
 
 
 @pytest.fixture(scope="module")
 def scene():
-    return scenes.landscape("least_squares", "l1", 1.0, alpha=0.1, steps=30, w0=(-2.5, 2.5), n=41)
+    return landscape.scene("least_squares", "l1", 1.0, alpha=0.1, steps=30, w0=(-2.5, 2.5), n=41)
 
 
 def numpy_total(scene, lam):
@@ -228,20 +229,20 @@ def test_a_grid_layout_is_make_subplots_layout_and_a_fresh_copy(rows, cols, kw):
 
 @pytest.fixture(scope="module")
 def page_paths():
-    from core import sweep
+    from core.scenes import sweep
     return sweep.paths()
 
 
 def _plain_figures(scene, show_answer: bool) -> dict:
     """Every figure built as a PlainFigure, at a page's setting."""
-    from core import crosses, geometry, sweep, train, updates
+    from core.scenes import crosses, geometry, sweep, update_rules, weights
     names = {**PENALTY_NAMES, "l1_subgradient": "L1 subgradient", "l1_clip": "L1 clip",
              "l1_proximal": "L1 proximal"}
     geo = geometry.scene((2.0, 1.2), 2.5, 110, 1.2, 0.7)
-    upd = updates.scene(1.0, 0.1, a=1.0, c=0.5, w0=1.5, steps=60)
+    upd = update_rules.scene(1.0, 0.1, a=1.0, c=0.5, w0=1.5, steps=60)
     kw = {"palette": PALETTE, "names": PENALTY_NAMES, "show_answer": show_answer}
     crossed = crosses.scene(10, 0.002, 0.5)
-    weights = train.scene(model="logistic", d=20, k=4, flip=0.1, seed=0, lam=0.05, drop=0.5,
+    weights = weights.scene(model="logistic", d=20, k=4, flip=0.1, seed=0, lam=0.05, drop=0.5,
                           alpha=0.3, epochs=6)
     wnames = {"none": "none", "l1": "L1", "l2": "L2", "dropout": "dropout"}
     return {

@@ -1,4 +1,4 @@
-"""core.geometry against slow references, optimality conditions and closed forms.
+"""core.scenes.geometry against slow references, optimality conditions and closed forms.
 
 References written here in plain Python / NumPy, independent of the code under test:
 - L1 projection: Duchi et al.'s sort-and-scan as a Python loop, and a bisection on θ;
@@ -17,7 +17,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from core import geometry, problems, solve
+from core import problems, solve
+from core.scenes import geometry
 
 # ---- references -----------------------------------------------------------------------------
 

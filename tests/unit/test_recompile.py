@@ -148,10 +148,10 @@ def test_surface_and_minimize_do_not_recompile_for_how_a_number_is_spelled():
 
 
 FIRST_RUNS = {
-    "landscape": "from core import scenes; scenes.landscape('least_squares', 'l1', 0.5, "
+    "landscape": "from core.scenes import landscape; landscape.scene('least_squares', 'l1', 0.5, "
                  "alpha=0.1, steps=100, w0=(-2.5, 2.5))",
-    "geometry": "from core import geometry; geometry.scene((2.0, 1.2), 2.5, 110.0, 1.2, 0.7); "
-                "geometry.monte_carlo(1000)",
+    "geometry": "from core.scenes import geometry; "
+                "geometry.scene((2.0, 1.2), 2.5, 110.0, 1.2, 0.7); geometry.monte_carlo(1000)",
 }
 
 

@@ -1,4 +1,4 @@
-"""core.sweep against independent NumPy / SciPy references and the conventions' closed forms.
+"""core.scenes.sweep against independent NumPy / SciPy references and the conventions' closed forms.
 
 References written here, independent of the code under test:
 - least squares: ``np.linalg.lstsq``; ridge: ``np.linalg.solve`` of (XᵀX/n + λI)w = Xᵀy/n;
@@ -20,7 +20,8 @@ import pytest
 from numpy.polynomial import legendre
 from scipy.optimize import linprog
 
-from core import problems, solve, sweep
+from core import problems, solve
+from core.scenes import sweep
 
 
 def cache_size(f) -> int:
@@ -272,7 +273,8 @@ def test_bias_variance_does_not_recompile_when_sliders_move():
 @pytest.mark.parametrize("cv", [False, True])
 def test_bias_variance_never_batches_a_lapack_call(cv):
     """A batched LAPACK call can deadlock XLA's CPU thread pool when two run at once (see
-    ``core.sweep._UNBATCHED_LAPACK``): every factorization in the compiled fit is one matrix."""
+    ``core.scenes.sweep._UNBATCHED_LAPACK``): every factorization in the compiled fit is one
+    matrix."""
     d = sweep.poly_data(0)
     f64 = lambda a: jnp.asarray(a, jnp.float64)  # noqa: E731
     text = sweep._bias_variance.lower(

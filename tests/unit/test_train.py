@@ -1,4 +1,4 @@
-"""core.train: four runs (none, L1, L2, dropout) trained together, against NumPy references
+"""core.scenes.weights: four runs (none, L1, L2, dropout) trained together, against NumPy references
 computed by hand, and the Weights page's claims on its default setting."""
 
 from __future__ import annotations
@@ -8,16 +8,17 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from core import data, train
+from core import data
+from core.scenes import weights
 
 # the Weights page's defaults (views/weights.py DEFAULTS)
 DEFAULT = {"model": "logistic", "d": 100, "k": 5, "flip": 0.1, "seed": 0, "lam": 0.05,
            "drop": 0.5, "alpha": 0.3, "epochs": 50}
-RUNS = train.RUNS
+RUNS = weights.RUNS
 
 
 def scene(**kw):
-    return train.scene(**{**DEFAULT, **kw})
+    return weights.scene(**{**DEFAULT, **kw})
 
 
 def run(s, name):
@@ -45,9 +46,9 @@ def masks(key, shapes, keep):
     keep probability is float32, as in core: its dtype picks the random numbers)."""
     keep = jnp.float32(keep)
     if len(shapes) == 1:
-        return [np.asarray(train.dropout_mask(key, shapes[0], keep), np.float64)]
+        return [np.asarray(weights.dropout_mask(key, shapes[0], keep), np.float64)]
     k_in, k_h = jax.random.split(key)
-    return [np.asarray(train.dropout_mask(k, s, keep), np.float64)
+    return [np.asarray(weights.dropout_mask(k, s, keep), np.float64)
             for k, s in zip((k_in, k_h), shapes, strict=True)]
 
 
@@ -61,7 +62,7 @@ def numpy_logistic_step(w, X, y, alpha, lam, keep, key, run_name):
 
 def numpy_mlp_step(p, X, y, alpha, lam, keep, key, run_name):
     """Backpropagation by hand through z = (tanh(x̃W₁ + b₁) ⊙ m)·w₂ + b₂."""
-    m_in, m_h = masks(key, [X.shape, (X.shape[0], train.HIDDEN)], keep)
+    m_in, m_h = masks(key, [X.shape, (X.shape[0], weights.HIDDEN)], keep)
     Xt = X * m_in
     h = np.tanh(Xt @ p["W1"] + p["b1"])
     ht = h * m_h
@@ -75,17 +76,17 @@ def numpy_mlp_step(p, X, y, alpha, lam, keep, key, run_name):
     return out
 
 
-@pytest.mark.parametrize("model", train.MODELS)
+@pytest.mark.parametrize("model", weights.MODELS)
 def test_one_step_of_each_run_matches_numpy(model):
     ds = data.classification(d=30, k=3, flip=0.1, seed=1)
     lam, drop, alpha = 0.2, 0.4, 0.5
-    params = train.init(model, jax.random.key(7), ds.feature_mask)
+    params = weights.init(model, jax.random.key(7), ds.feature_mask)
     stacked = jax.tree.map(lambda a: jnp.broadcast_to(a, (len(RUNS),) + a.shape), params)
-    idx = np.arange(train.BATCH)
+    idx = np.arange(weights.BATCH)
     Xb, yb = ds.X_train[idx], ds.y_train[idx]
     key = jax.random.key(11)
-    h = train.hyper(RUNS, lam=lam, drop=drop, alpha=alpha)
-    new = train.step(model, stacked, h, jnp.asarray(Xb), jnp.asarray(yb), key)
+    h = weights.hyper(RUNS, lam=lam, drop=drop, alpha=alpha)
+    new = weights.step(model, stacked, h, jnp.asarray(Xb), jnp.asarray(yb), key)
     X64, y64 = Xb.astype(np.float64), yb.astype(np.float64)
     p64 = {k: np.asarray(v, np.float64) for k, v in params.items()}
     for j, name in enumerate(RUNS):
@@ -101,32 +102,32 @@ def test_one_step_of_each_run_matches_numpy(model):
                 # the soft threshold's zeros are exact, where the reference's are
                 np.testing.assert_array_equal(got == 0, w == 0)
     # the runs did not all do the same thing
-    w = np.asarray(train.weights(model, new))
+    w = np.asarray(weights.penalized_weights(model, new))
     assert not np.allclose(w[0], w[1]) and not np.allclose(w[0], w[2])
     assert not np.allclose(w[0], w[3])
 
 
 def test_dropout_mask_is_inverted_dropout():
-    m = np.asarray(train.dropout_mask(jax.random.key(0), (400, 200), jnp.float32(0.25)))
+    m = np.asarray(weights.dropout_mask(jax.random.key(0), (400, 200), jnp.float32(0.25)))
     assert set(np.unique(m)) == {0.0, 4.0}
     assert abs(m.mean() - 1) < 0.03  # E[m] = 1: nothing to rescale at test time
-    assert np.all(np.asarray(train.dropout_mask(jax.random.key(0), (5, 5), 1.0)) == 1)
+    assert np.all(np.asarray(weights.dropout_mask(jax.random.key(0), (5, 5), 1.0)) == 1)
 
 
 def test_dropout_masks_look_independent():
-    """The hashed masks (train._uniform): uniform, and uncorrelated across steps, between
+    """The hashed masks (weights._uniform): uniform, and uncorrelated across steps, between
     split keys and between neighbouring units (for 40,000 entries |r| has sd 0.005)."""
     key = jax.random.key(3)
-    ms = np.stack([np.asarray(train.dropout_mask(jax.random.fold_in(key, s), (200, 200),
+    ms = np.stack([np.asarray(weights.dropout_mask(jax.random.fold_in(key, s), (200, 200),
                                                  jnp.float32(0.5))).ravel() for s in range(8)])
     np.testing.assert_allclose(ms.mean(axis=1), 1.0, atol=0.03)
     assert np.abs(np.corrcoef(ms) - np.eye(8)).max() < 0.025
     m = ms[0].reshape(200, 200)
     assert abs(np.corrcoef(m[:, :-1].ravel(), m[:, 1:].ravel())[0, 1]) < 0.025
     assert abs(np.corrcoef(m[:-1].ravel(), m[1:].ravel())[0, 1]) < 0.025
-    a, b = (np.asarray(train._uniform(k, (40_000,))) for k in jax.random.split(key))
+    a, b = (np.asarray(weights._uniform(k, (40_000,))) for k in jax.random.split(key))
     assert abs(np.corrcoef(a, b)[0, 1]) < 0.025
-    u = np.asarray(train._uniform(key, (640_000,)))
+    u = np.asarray(weights._uniform(key, (640_000,)))
     assert 0.0 <= u.min() and u.max() < 1.0
     counts = np.histogram(u, 64, (0.0, 1.0))[0]
     chi2 = ((counts - 10_000) ** 2 / 10_000).sum()
@@ -135,19 +136,19 @@ def test_dropout_masks_look_independent():
 
 def test_padded_features_keep_exactly_zero_weights():
     ds = data.classification(d=20, k=3, flip=0.0, seed=0)
-    for model in train.MODELS:
-        p = train.init(model, jax.random.key(0), ds.feature_mask)
+    for model in weights.MODELS:
+        p = weights.init(model, jax.random.key(0), ds.feature_mask)
         p = jax.tree.map(lambda a: jnp.broadcast_to(a, (len(RUNS),) + a.shape), p)
-        h = train.hyper(RUNS, lam=0.1, drop=0.5, alpha=0.5)
+        h = weights.hyper(RUNS, lam=0.1, drop=0.5, alpha=0.5)
         for s in range(3):
-            idx = np.arange(s * 10, s * 10 + train.BATCH) % data.N_TRAIN
+            idx = np.arange(s * 10, s * 10 + weights.BATCH) % data.N_TRAIN
             Xb, yb = jnp.asarray(ds.X_train[idx]), jnp.asarray(ds.y_train[idx])
-            p = train.step(model, p, h, Xb, yb, jax.random.key(s))
+            p = weights.step(model, p, h, Xb, yb, jax.random.key(s))
         first = np.asarray(p["w"] if model == "logistic" else p["W1"])
         assert np.all(first[:, 20:] == 0)      # every run, L2 and dropout included
         assert np.all(first[0, :20] != 0)      # the real ones moved (the "none" run)
-        mask = train.weight_mask(model, ds.feature_mask)
-        assert mask.sum() == (20 if model == "logistic" else 20 * train.HIDDEN + train.HIDDEN)
+        mask = weights.weight_mask(model, ds.feature_mask)
+        assert mask.sum() == (20 if model == "logistic" else 20 * weights.HIDDEN + weights.HIDDEN)
 
 
 # ---- the page's claims, on its default setting -----------------------------------------------
@@ -184,11 +185,11 @@ def test_l2_none_and_dropout_have_no_exact_zeros(default):
     assert norm[run(default, "l2")] < norm[run(default, "none")]
 
 
-@pytest.mark.parametrize("model", train.MODELS)
+@pytest.mark.parametrize("model", weights.MODELS)
 def test_histogram_counts_add_up_to_the_number_of_weights(model):
     s = scene(model=model, epochs=12)
     h, snaps = s.hist, s.training.snapshots
-    n = train.HIDDEN * (s.d + 1) if model == "mlp" else s.d
+    n = weights.HIDDEN * (s.d + 1) if model == "mlp" else s.d
     assert s.n_weights == n == snaps.shape[-1]
     assert np.all(h.counts.sum(-1) == n)
     edges = h.edges.astype(np.float64)
@@ -199,12 +200,12 @@ def test_histogram_counts_add_up_to_the_number_of_weights(model):
             ref, _ = np.histogram(np.clip(w, edges[0], edges[-1]), bins=edges)
             np.testing.assert_array_equal(h.counts[i, j], ref)
             assert h.zeros[i, j] == np.sum(w == 0)
-            assert h.small[i, j] == np.sum(np.abs(w) < train.SMALL)
+            assert h.small[i, j] == np.sum(np.abs(w) < weights.SMALL)
 
 
 def test_histograms_clip_outliers_and_non_finite_into_the_outer_bins():
     w = np.array([[[0.0, 0.1, -0.1, 0.2, 50.0, -np.inf, np.nan]]])
-    h = train.histograms(w, bins=5, quantile=0.5)
+    h = weights.histograms(w, bins=5, quantile=0.5)
     assert h.counts.sum() == 7
     assert h.counts[0, 0, 0] >= 1 and h.counts[0, 0, -1] >= 2  # −inf left; 50 and NaN right
     assert h.beyond[0, 0] >= 3 and h.zeros[0, 0] == 1
@@ -242,15 +243,15 @@ def cache_size(f) -> int:
 
 def test_moving_epochs_or_any_number_never_recompiles():
     ds = data.classification(d=100, k=5, flip=0.1, seed=0)
-    train.train(ds, model="logistic", lam=0.07, drop=0.5, alpha=0.3, epochs=5, seed=0)
-    before = cache_size(train._train_chunk), cache_size(train._evaluate_jit)
+    weights.train(ds, model="logistic", lam=0.07, drop=0.5, alpha=0.3, epochs=5, seed=0)
+    before = cache_size(weights._train_chunk), cache_size(weights._evaluate_jit)
     other = data.classification(d=60, k=9, flip=0.3, seed=4)
     for epochs, lam, drop, alpha, seed, dd in ((1, 0.0, 0.0, 0.1, 1, ds), (37, 1, 0.9, 1.5, 2, ds),
-                                               (train.EPOCHS_MAX, np.float32(0.3), 0.25, 1, 3,
+                                               (weights.EPOCHS_MAX, np.float32(0.3), 0.25, 1, 3,
                                                 other)):
-        train.train(dd, model="logistic", lam=lam, drop=drop, alpha=alpha, epochs=epochs,
+        weights.train(dd, model="logistic", lam=lam, drop=drop, alpha=alpha, epochs=epochs,
                     seed=seed)
-    assert (cache_size(train._train_chunk), cache_size(train._evaluate_jit)) == before
+    assert (cache_size(weights._train_chunk), cache_size(weights._evaluate_jit)) == before
 
 
 def test_a_shorter_run_is_the_start_of_a_longer_one():
@@ -278,20 +279,20 @@ def test_curves_at_every_snapshot_are_the_snapshot_weights_evaluated_by_numpy(ep
                 z = X[:, :d].astype(np.float64) @ w
                 want.append((np.mean(np.logaddexp(0, z) - y * z), np.mean((z > 0) == (y > 0.5))))
             (J_tr, a_tr), (J_te, a_te) = want
-            got = {f: getattr(t.curves, f)[e, r] for f in train.Curves._fields}
+            got = {f: getattr(t.curves, f)[e, r] for f in weights.Curves._fields}
             np.testing.assert_allclose([got["train_loss"], got["test_loss"]], [J_tr, J_te],
                                        rtol=1e-4)
             np.testing.assert_allclose([got["train_acc"], got["test_acc"]], [a_tr, a_te],
                                        atol=1.5e-3)  # a logit within float32 noise of 0
             np.testing.assert_allclose(got["norm"], np.linalg.norm(w), rtol=1e-5)
             assert got["zeros"] == (w == 0).sum()
-            assert got["small"] == (np.abs(w) < train.SMALL).sum()
+            assert got["small"] == (np.abs(w) < weights.SMALL).sum()
 
 
 def test_snapshot_epochs_spread_over_the_run():
-    np.testing.assert_array_equal(train.snapshot_epochs(3), [0, 1, 2, 3])
-    e = train.snapshot_epochs(200)
-    assert len(e) == train.SNAPSHOTS and e[0] == 0 and e[-1] == 200 and np.all(np.diff(e) > 0)
+    np.testing.assert_array_equal(weights.snapshot_epochs(3), [0, 1, 2, 3])
+    e = weights.snapshot_epochs(200)
+    assert len(e) == weights.SNAPSHOTS and e[0] == 0 and e[-1] == 200 and np.all(np.diff(e) > 0)
 
 
 def test_progress_is_reported_up_to_one():
@@ -302,7 +303,7 @@ def test_progress_is_reported_up_to_one():
 
 def test_a_diverging_run_stops_at_its_last_finite_weights():
     ds = data.classification(d=50, k=5, flip=0.0, seed=0)
-    t = train.train(ds, model="logistic", lam=0.0, drop=0.5, alpha=1e10, epochs=4, seed=0)
+    t = weights.train(ds, model="logistic", lam=0.0, drop=0.5, alpha=1e10, epochs=4, seed=0)
     assert t.diverged_at[t.run("none")] == 1
     assert np.isfinite(t.snapshots).all()
     for c in t.curves:
@@ -311,10 +312,10 @@ def test_a_diverging_run_stops_at_its_last_finite_weights():
     np.testing.assert_array_equal(t.final[t.run("none")], t.snapshots[0, t.run("none")])
 
 
-@pytest.mark.parametrize("kw", [{"epochs": 0}, {"epochs": train.EPOCHS_MAX + 1}, {"drop": 1.0},
+@pytest.mark.parametrize("kw", [{"epochs": 0}, {"epochs": weights.EPOCHS_MAX + 1}, {"drop": 1.0},
                                 {"model": "svm"}])
 def test_bad_arguments_are_refused(kw):
     ds = data.classification(d=20, k=2, flip=0.0, seed=0)
     args = {"model": "logistic", "lam": 0.1, "drop": 0.5, "alpha": 0.1, "epochs": 3, "seed": 0}
     with pytest.raises(ValueError):
-        train.train(ds, **{**args, **kw})
+        weights.train(ds, **{**args, **kw})

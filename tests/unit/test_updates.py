@@ -1,5 +1,5 @@
-"""core.updates: one weight under the primer's rules, against NumPy loops and closed forms;
-the L2 Zeno underflow against log(smallest float)/log(1 − 2αλ)."""
+"""core.scenes.update_rules: one weight under the primer's rules, against NumPy loops and
+closed forms; the L2 Zeno underflow against log(smallest float)/log(1 − 2αλ)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from core import optim, updates
+from core import optim, problems
+from core.scenes import update_rules
 
 F32 = np.float32
 
@@ -45,7 +46,7 @@ def test_the_gradient_of_the_one_weight_loss_is_exactly_a_times_w_minus_c(dtype)
     rng = np.random.default_rng(0)
     for _ in range(50):
         a, c, w = rng.uniform(0.05, 4), rng.uniform(-2, 2), rng.uniform(-3, 3)
-        p = updates.one_weight(a, c, dtype=dtype)
+        p = update_rules.one_weight(a, c, dtype=dtype)
         wj = jnp.asarray([w], dtype)
         g = jax.grad(p.loss)(wj)
         assert g[0] == p.a * (wj[0] - p.c)  # bit for bit: ½ and 2 are powers of two
@@ -53,7 +54,7 @@ def test_the_gradient_of_the_one_weight_loss_is_exactly_a_times_w_minus_c(dtype)
 
 
 def test_no_data_loss_has_zero_gradient():
-    p = updates.one_weight(0.0, 0.7)
+    p = update_rules.one_weight(0.0, 0.7)
     assert float(jax.grad(p.loss)(jnp.asarray([1.3], jnp.float32))[0]) == 0.0
 
 
@@ -69,8 +70,8 @@ CASES = [  # lam, alpha, a, c, w0
 
 @pytest.mark.parametrize("lam, alpha, a, c, w0", CASES)
 def test_every_run_matches_a_numpy_scalar_loop(lam, alpha, a, c, w0):
-    runs = updates.one_weight_runs(lam, alpha, a=a, c=c, w0=w0, steps=80)
-    for rid, kind, rule in updates.RUNS:
+    runs = update_rules.one_weight_runs(lam, alpha, a=a, c=c, w0=w0, steps=80)
+    for rid, kind, rule in update_rules.RUNS:
         ref = numpy_path(kind, rule, lam, alpha, a, c, w0, 80)
         got = runs[rid].w
         assert got.dtype == np.float32 and got.shape == (81,)
@@ -81,7 +82,7 @@ def test_every_run_matches_a_numpy_scalar_loop(lam, alpha, a, c, w0):
 
 def test_clip_and_proximal_land_on_exactly_zero_the_primers_example():
     # No data loss, αλ = 0.3, w0 = +0.1: subgradient goes to −0.2, clip and proximal to 0.
-    runs = updates.one_weight_runs(3.0, 0.1, a=0.0, c=0.0, w0=0.1, steps=10)
+    runs = update_rules.one_weight_runs(3.0, 0.1, a=0.0, c=0.0, w0=0.1, steps=10)
     assert runs["l1_subgradient"].w[1] == pytest.approx(-0.2, abs=1e-6)
     for rid in ("l1_clip", "l1_proximal"):
         w = runs[rid].w
@@ -95,7 +96,7 @@ def test_clip_and_proximal_land_on_exactly_zero_the_primers_example():
 def test_proximal_stays_at_zero_when_lambda_beats_the_data_pull_and_clip_leaves():
     # a|c| = 0.5 < λ = 1: 0 minimizes J + λ|w|; proximal lands and stays, clip is pushed off
     # again by the data step at w = 0 (sign(0) = 0: no pull) and clipped back.
-    runs = updates.one_weight_runs(1.0, 0.1, a=1.0, c=0.5, w0=1.5, steps=80)
+    runs = update_rules.one_weight_runs(1.0, 0.1, a=1.0, c=0.5, w0=1.5, steps=80)
     prox, clip = runs["l1_proximal"], runs["l1_clip"]
     k = prox.first_zero
     assert k > 0 and np.all(prox.w[k:] == 0.0)
@@ -111,7 +112,8 @@ def test_subgradient_hops_in_the_band_without_data():
     primer's plateau of width 2αλ around 0, and never lands on 0."""
     lam, alpha = 0.5, 0.1
     band = float(F32(alpha) * F32(lam))
-    w = updates.one_weight_runs(lam, alpha, a=0.0, c=0.0, w0=0.33, steps=40)["l1_subgradient"].w
+    runs = update_rules.one_weight_runs(lam, alpha, a=0.0, c=0.0, w0=0.33, steps=40)
+    w = runs["l1_subgradient"].w
     inside = int(np.argmax(np.abs(w) < band))
     assert inside == 6  # 0.33 − 6·0.05 = 0.03
     tail = w[inside:].astype(np.float64)
@@ -125,7 +127,7 @@ def test_subgradient_hops_in_the_band_without_data():
 
 def test_too_large_lambda_plateau_has_width_two_alpha_lambda():
     lam, alpha, a, c = 4.0, 0.1, 1.0, 0.5
-    runs = updates.one_weight_runs(lam, alpha, a=a, c=c, w0=1.5, steps=200)
+    runs = update_rules.one_weight_runs(lam, alpha, a=a, c=c, w0=1.5, steps=200)
     tail = runs["l1_subgradient"].w[50:].astype(np.float64)
     band = alpha * lam
     # near 0 each step moves w by αλ ± α·a|w − c|, so the plateau spans 2αλ around 0
@@ -138,9 +140,9 @@ def test_too_large_lambda_plateau_has_width_two_alpha_lambda():
 
 @pytest.mark.parametrize("lam, alpha, a, c, w0", CASES[:3])
 def test_runs_converge_to_the_closed_form_minimizers(lam, alpha, a, c, w0):
-    runs = updates.one_weight_runs(lam, alpha, a=a, c=c, w0=w0, steps=200)
+    runs = update_rules.one_weight_runs(lam, alpha, a=a, c=c, w0=w0, steps=200)
     for rid, kind in (("none", "none"), ("l1_proximal", "l1"), ("l2", "l2")):
-        m = updates.minimizer_1d(kind, lam, a, c)
+        m = update_rules.minimizer_1d(kind, lam, a, c)
         assert runs[rid].w[-1] == pytest.approx(m, abs=2e-6), rid
         if m == 0.0:
             assert runs[rid].w[-1] == 0.0, rid
@@ -152,21 +154,21 @@ def test_closed_form_minimizers():
     for lam, a, c in [(0.6, 1.0, 0.5), (0.2, 1.0, 0.5), (1.0, 2.0, -1.5), (0.0, 1.0, 0.3)]:
         J = 0.5 * a * (grid - c) ** 2
         for kind, P in (("l1", np.abs(grid)), ("l2", grid ** 2)):
-            assert updates.minimizer_1d(kind, lam, a, c) == pytest.approx(
+            assert update_rules.minimizer_1d(kind, lam, a, c) == pytest.approx(
                 grid[np.argmin(J + lam * P)], abs=2e-5)
-    assert updates.minimizer_1d("l1", 0.6, 1.0, 0.5) == 0.0  # λ ≥ a|c|: exactly 0
-    assert updates.minimizer_1d("none", 0.5, 0.0, 0.3) is None  # no data, no penalty
-    assert updates.minimizer_1d("l2", 0.5, 0.0, 0.3) == 0.0
+    assert update_rules.minimizer_1d("l1", 0.6, 1.0, 0.5) == 0.0  # λ ≥ a|c|: exactly 0
+    assert update_rules.minimizer_1d("none", 0.5, 0.0, 0.3) is None  # no data, no penalty
+    assert update_rules.minimizer_1d("l2", 0.5, 0.0, 0.3) == 0.0
 
 
 # ---- the numbers of the k-th update ------------------------------------------------------------
 
 @pytest.mark.parametrize("lam, alpha, a, c, w0", CASES + [(3.0, 0.1, 0.0, 0.0, 0.1)])
 def test_the_numbers_of_each_update_rebuild_the_path(lam, alpha, a, c, w0):
-    s = updates.scene(lam, alpha, a=a, c=c, w0=w0, steps=30, data=a > 0)
+    s = update_rules.scene(lam, alpha, a=a, c=c, w0=w0, steps=30, data=a > 0)
     band = float(F32(alpha) * F32(lam))
     assert s.band == band
-    for rid, kind, rule in updates.RUNS:
+    for rid, kind, rule in update_rules.RUNS:
         w = s.runs[rid].w
         for k in range(30):
             n = s.numbers(rid, k)
@@ -199,17 +201,17 @@ def test_compiled_code_flushes_subnormals_to_zero_on_this_cpu():
         tiny = jnp.asarray(jnp.finfo(dtype).tiny, dtype)
         assert float(jax.jit(lambda x: x * 0.25)(tiny)) == 0.0
         assert float(jax.jit(lambda x: x * 1.0)(tiny)) > 0.0
-        assert updates.smallest_float(dtype) == float(jnp.finfo(dtype).tiny)
+        assert update_rules.smallest_float(dtype) == float(jnp.finfo(dtype).tiny)
 
 
 @pytest.mark.parametrize("dtype", [jnp.float32, jnp.float64])
 @pytest.mark.parametrize("lam, alpha, w0", [(0.5, 0.1, 1.5), (0.1, 0.1, 1.0), (1.5, 0.1, -0.7),
                                             (4.0, 0.1, 3.0), (0.5, 0.2, 2.5), (0.05, 0.3, 1.0)])
 def test_zeno_reaches_zero_where_the_log_formula_says(dtype, lam, alpha, w0):
-    z = updates.zeno(lam, alpha, w0, dtype=dtype)
+    z = update_rules.zeno(lam, alpha, w0, dtype=dtype)
     tiny = float(jnp.finfo(dtype).tiny)
     predicted = math.log(tiny / abs(w0)) / math.log(abs(1 - 2 * alpha * lam))
-    assert z.status == updates.ZENO_ZERO
+    assert z.status == update_rules.ZENO_ZERO
     assert abs(z.zero_at - predicted) <= 2, (z.zero_at, predicted)
     assert z.predicted == pytest.approx(predicted)
     assert tiny <= z.last < tiny / abs(1 - 2 * alpha * lam) * 1.01  # the last non-zero |w|
@@ -220,8 +222,8 @@ def test_zeno_reaches_zero_where_the_log_formula_says(dtype, lam, alpha, w0):
 def test_zeno_runs_exactly_the_l2_rule_of_optim():
     """Sampled every step, the Zeno run is bit for bit ``optim.descend`` with no data loss."""
     for dtype in (jnp.float32, jnp.float64):
-        z = updates.zeno(0.5, 0.1, 1.5, dtype=dtype, points=100, horizon=100)
-        flat = updates.one_weight(0.0, 0.0, dtype=dtype)
+        z = update_rules.zeno(0.5, 0.1, 1.5, dtype=dtype, points=100, horizon=100)
+        flat = update_rules.one_weight(0.0, 0.0, dtype=dtype)
         path = optim.descend(flat, "l2", 0.5, 0.1, jnp.asarray([1.5], dtype), steps=100,
                              rule="subgradient").path[:, 0]
         assert list(z.k) == list(range(101))
@@ -230,8 +232,8 @@ def test_zeno_runs_exactly_the_l2_rule_of_optim():
 
 
 def test_float32_reaches_zero_long_before_float64():
-    z32 = updates.zeno(0.5, 0.1, 1.0, dtype=jnp.float32)
-    z64 = updates.zeno(0.5, 0.1, 1.0, dtype=jnp.float64)
+    z32 = update_rules.zeno(0.5, 0.1, 1.0, dtype=jnp.float32)
+    z64 = update_rules.zeno(0.5, 0.1, 1.0, dtype=jnp.float64)
     assert z32.zero_at == 829 and z64.zero_at == 6724  # ⌈log(tiny)/log(0.9)⌉ in each
 
 
@@ -245,38 +247,38 @@ def test_with_gradual_underflow_numpy_never_reaches_zero():
 
 
 def test_zeno_says_when_it_cannot_get_to_zero():
-    capped = updates.zeno(0.01, 0.001, 1.0, dtype=jnp.float32, cap=5000)
-    assert capped.status == updates.ZENO_RUNNING and capped.end == 5000 and capped.zero_at == -1
+    capped = update_rules.zeno(0.01, 0.001, 1.0, dtype=jnp.float32, cap=5000)
+    assert capped.status == update_rules.ZENO_RUNNING
+    assert capped.end == 5000 and capped.zero_at == -1
     assert capped.last == pytest.approx((1 - 2e-5) ** 5000, rel=1e-3)
     assert capped.predicted == pytest.approx(math.log(float(jnp.finfo(jnp.float32).tiny))
                                              / math.log(1 - 2e-5))
-    still = updates.zeno(0.0, 0.1, 1.0, dtype=jnp.float32)  # λ = 0: nothing to remove
-    assert still.status == updates.ZENO_STALLED and still.end == 1 and still.last == 1.0
-    flip = updates.zeno(5.0, 0.2, 1.0, dtype=jnp.float32)  # 2αλ = 2: w → −w forever
-    assert flip.status == updates.ZENO_STALLED and math.isnan(flip.predicted)
-    grow = updates.zeno(5.0, 1.5, 1.0, dtype=jnp.float32)  # 2αλ = 15: |w| grows 14× a step
-    assert grow.status == updates.ZENO_DIVERGED and np.all(np.isfinite(grow.log10_w))
+    still = update_rules.zeno(0.0, 0.1, 1.0, dtype=jnp.float32)  # λ = 0: nothing to remove
+    assert still.status == update_rules.ZENO_STALLED and still.end == 1 and still.last == 1.0
+    flip = update_rules.zeno(5.0, 0.2, 1.0, dtype=jnp.float32)  # 2αλ = 2: w → −w forever
+    assert flip.status == update_rules.ZENO_STALLED and math.isnan(flip.predicted)
+    grow = update_rules.zeno(5.0, 1.5, 1.0, dtype=jnp.float32)  # 2αλ = 15: |w| grows 14× a step
+    assert grow.status == update_rules.ZENO_DIVERGED and np.all(np.isfinite(grow.log10_w))
     assert grow.end == 7  # 14^7 > 1e8 = optim.DIVERGED_NORM
-    zero = updates.zeno(0.5, 0.1, 0.0, dtype=jnp.float32)
+    zero = update_rules.zeno(0.5, 0.1, 0.0, dtype=jnp.float32)
     assert zero.zero_at == 0
 
 
 # ---- the scene and the two-weight view ------------------------------------------------------
 
 def test_scene_two_weight_paths_are_optim_descend_on_the_landscape_problem():
-    s = updates.scene(1.0, 0.1, a=1.0, c=0.5, w0=1.5, steps=40, problem="least_squares")
-    from core import scenes
-    p = scenes.demo_problem("least_squares")
-    for rid, kind, rule in updates.RUNS[1:]:
-        ref = optim.trajectory(p, kind, 1.0, 0.1, jnp.asarray(updates.PLANE_START, jnp.float32),
-                               steps=40, rule=rule)
+    s = update_rules.scene(1.0, 0.1, a=1.0, c=0.5, w0=1.5, steps=40, problem="least_squares")
+    p = problems.demo_problem("least_squares")
+    for rid, kind, rule in update_rules.RUNS[1:]:
+        start = jnp.asarray(update_rules.PLANE_START, jnp.float32)
+        ref = optim.trajectory(p, kind, 1.0, 0.1, start, steps=40, rule=rule)
         np.testing.assert_array_equal(s.plane.runs[rid].path, np.asarray(ref))
     assert s.plane.minimizers["l1"][1] == 0.0  # the Landscape page's λ = 1 exact zero
     assert s.plane.J.shape == s.plane.P["l1"].shape == (81, 81)
 
 
 def test_a_diverging_step_is_reported_and_stays_finite():
-    s = updates.scene(5.0, 1.5, a=4.0, c=-2.0, w0=3.0, steps=200)
+    s = update_rules.scene(5.0, 1.5, a=4.0, c=-2.0, w0=3.0, steps=200)
     assert s.diverged and all(0 < at <= 200 for at in s.diverged.values())
     for r in s.runs.values():
         assert np.all(np.isfinite(r.w))
@@ -289,8 +291,8 @@ def cache_size(f) -> int:
 
 
 def test_new_numbers_do_not_recompile():
-    updates.scene(0.5, 0.1, a=1.0, c=0.5, w0=1.5, steps=50)
-    before = (cache_size(optim._descend), cache_size(updates._zeno))
-    updates.scene(2, 0.05, a=2.5, c=-1.0, w0=-2.0, steps=120, data=False)
-    updates.scene(np.float64(0.3), np.float32(0.2), a=1, c=0, w0=1, steps=1)
-    assert (cache_size(optim._descend), cache_size(updates._zeno)) == before
+    update_rules.scene(0.5, 0.1, a=1.0, c=0.5, w0=1.5, steps=50)
+    before = (cache_size(optim._descend), cache_size(update_rules._zeno))
+    update_rules.scene(2, 0.05, a=2.5, c=-1.0, w0=-2.0, steps=120, data=False)
+    update_rules.scene(np.float64(0.3), np.float32(0.2), a=1, c=0, w0=1, steps=1)
+    assert (cache_size(optim._descend), cache_size(update_rules._zeno)) == before

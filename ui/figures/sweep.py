@@ -17,7 +17,7 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
     number of non-zero weights against λ (bottom), a vertical line and markers at the λ of
     the page (``paths.lams[index]``), and L1's λ_max (elastic net: λ_max / mix).
 
-    ``paths`` is ``core.sweep.Paths``. A feature the data were made from (true weight ≠ 0)
+    ``paths`` is ``core.scenes.sweep.Paths``. A feature the data were made from (true weight ≠ 0)
     is drawn solid, one that does not matter dotted. Hover says an exact zero as such. With
     ``show_answer`` False only the axes and the λ line are drawn (predict first). Built as a
     ``PlainFigure``: 35 traces, rebuilt on every λ move.
@@ -122,10 +122,10 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
     """Train and validation error (mean squared error, log axes) against λ for one penalty;
     with cross-validation on, the k-fold CV error and its ±1 standard-error band; the best λ
     (star) of the curve that picks λ (CV when on, else validation); the primer's three regimes
-    shaded (``core.sweep.Choice``: within one standard error of the minimum is
+    shaded (``core.scenes.sweep.Choice``: within one standard error of the minimum is
     "appropriate"); the noise floor σ²; a line and markers at the page's λ.
 
-    ``errors`` is ``core.sweep.Errors``. With ``show_answer`` False only the train error and
+    ``errors`` is ``core.scenes.sweep.Errors``. With ``show_answer`` False only the train error and
     the λ line are drawn (predict first: where will validation error be lowest?). A
     ``PlainFigure``.
     """
@@ -232,7 +232,7 @@ def residuals_figure(res, *, palette: dict, show_answer: bool = True) -> go.Figu
     loss (L1, least absolute deviations), left; the histograms of their residuals on one set
     of bins, right, with the residuals that are exactly 0 counted apart.
 
-    ``res`` is ``core.sweep.Residuals``. With ``show_answer`` False only the data are drawn.
+    ``res`` is ``core.scenes.sweep.Residuals``. With ``show_answer`` False only the data are drawn.
     A ``PlainFigure``: rebuilt on every rerun of the page.
     """
     data, sq, ab = res.data, res.squared, res.absolute

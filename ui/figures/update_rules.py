@@ -114,8 +114,8 @@ def one_weight_figure(scene, *, palette: dict, names: dict, k: int | None = None
 def zeno_figure(zeno: dict, *, color: str, two_alpha_lambda: float,
                 show_answer: bool = True) -> go.Figure:
     """L2 alone: log10|w_k| against k, one panel per precision (``zeno``: dtype name ->
-    ``core.updates.ZenoRun``), with the smallest number that precision keeps and a vertical
-    line at the step where w reached exactly 0."""
+    ``core.scenes.update_rules.ZenoRun``), with the smallest number that precision keeps and
+    a vertical line at the step where w reached exactly 0."""
     data, shapes, notes, layout = [], [], [], {}
     n, gap = len(zeno), 0.08
     width = (1 - gap * (n - 1)) / n

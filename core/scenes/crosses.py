@@ -330,7 +330,9 @@ def fit(idx, y, b, lams, mixes, alpha, *, num_cells: int, steps: int = STEPS, w0
     return _fit(num_cells, steps, idx, y, b, lams, mixes, alpha, w0)
 
 
-def _train(num_cells, steps, idx, y, b, lams, mixes, alpha, w0) -> Fit:
+def train_cells(num_cells, steps, idx, y, b, lams, mixes, alpha, w0) -> Fit:
+    """``fit``'s training, traced: ``steps`` proximal steps of every run at once, each cell's
+    gradient a segment sum over its points (see the module docstring)."""
     n = y.shape[0]
     count = jax.ops.segment_sum(jnp.ones_like(y), idx, num_segments=num_cells)
     occupied = jnp.maximum(count, 1.0)
@@ -358,7 +360,7 @@ def _train(num_cells, steps, idx, y, b, lams, mixes, alpha, w0) -> Fit:
     return Fit(w, broke, (broke < 0) & (moved <= SETTLED))
 
 
-_fit = jax.jit(_train, static_argnums=(0, 1))
+_fit = jax.jit(train_cells, static_argnums=(0, 1))
 
 
 def closed_form(idx, y, b, lam: float, kind: str, *, num_cells: int) -> np.ndarray:
@@ -408,7 +410,7 @@ class Summary(NamedTuple):
 
 @functools.partial(jax.jit, static_argnums=(0, 1))
 def _sweep(num_cells, steps, idx, y, b, idx_test, y_test, lams, mixes, alpha) -> Summary:
-    f = _train(num_cells, steps, idx, y, b, lams, mixes, alpha,
+    f = train_cells(num_cells, steps, idx, y, b, lams, mixes, alpha,
                jnp.zeros((lams.shape[0], num_cells), jnp.float32))
     return Summary(jnp.sum(f.w != 0, axis=-1), mse(f.w, idx, y, b),
                    mse(f.w, idx_test, y_test, b), f.diverged_at, f.settled)

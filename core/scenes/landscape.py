@@ -16,12 +16,6 @@ import numpy as np
 from core import grids, optim, penalties, problems, solve
 
 
-@functools.lru_cache(maxsize=len(problems.LOSSES))
-def demo_problem(kind: str) -> problems.Problem:
-    """The seeded demo problem of a kind (immutable, so caching it is safe for every user)."""
-    return problems.demo(kind)
-
-
 class Minimizer(NamedTuple):
     kind: str
     w: np.ndarray        # (2,) float64, exact zeros are 0.0
@@ -155,7 +149,7 @@ def kind_family(problem, kind, lams, *, alpha, w0, steps, rule, mix) -> KindFami
                       np.asarray(balls, np.float32))
 
 
-def landscape(problem_kind: str, kind: str, lam: float, *, alpha: float, steps: int,
+def scene(problem_kind: str, kind: str, lam: float, *, alpha: float, steps: int,
               w0: tuple[float, float], rule: str = "proximal", mix: float = 0.5,
               n: int = 61) -> LandscapeScene:
     """The Landscape page: surface, paths and minimizers over a λ family around ``lam``.
@@ -182,7 +176,7 @@ def landscape(problem_kind: str, kind: str, lam: float, *, alpha: float, steps: 
     lams, index = lambda_family(lam)
     families = fixed.families
     if lams[index] != FAMILY_LAMBDAS[index]:
-        problem = demo_problem(problem_kind)
+        problem = problems.demo_problem(problem_kind)
         families = {k: splice(f, index, kind_family(
             problem, k, lams[index:index + 1], alpha=alpha, w0=w0, steps=steps, rule=rule,
             mix=mix)) for k, f in families.items()}
@@ -204,9 +198,9 @@ FIXED_CACHE_SIZE = 256
 @functools.lru_cache(maxsize=FIXED_CACHE_SIZE)
 def fixed_landscape(problem_kind: str, kind: str, alpha: float, steps: int,
                     w0: tuple[float, float], rule: str, mix: float, n: int) -> LandscapeScene:
-    """``landscape`` over ``FAMILY_LAMBDAS`` itself (index 0, local_minima 0): everything a
+    """``scene`` over ``FAMILY_LAMBDAS`` itself (index 0, local_minima 0): everything a
     page's λ does not change. Shared by every session, so its arrays are read-only."""
-    problem = demo_problem(problem_kind)
+    problem = problems.demo_problem(problem_kind)
     lams = np.array(FAMILY_LAMBDAS)
     kinds = list(dict.fromkeys([kind, "none", "l1", "l2"]))
     J, P = None, {}

@@ -31,7 +31,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from core import grids, optim, scenes, solve
+from core import grids, optim, problems, solve
 
 # The runs of the one-weight view, in drawing order: (id, penalty, rule).
 RUNS = (
@@ -398,7 +398,7 @@ def one_weight_runs(lam: float, alpha: float, *, a: float, c: float, w0: float,
 def plane(problem_kind: str, lam: float, alpha: float, *, steps: int,
           start: tuple = PLANE_START, n: int = 81) -> Plane:
     """The L1 rules and L2 on the Landscape page's problem, with J, P and the minimizers."""
-    problem = scenes.demo_problem(problem_kind)
+    problem = problems.demo_problem(problem_kind)
     P, J = {}, None
     for kind in ("l1", "l2"):
         g = grids.surface(problem, kind, n=n)

@@ -32,7 +32,7 @@ import numpy as np
 from jax import lax
 
 from core import grids, penalties, problems, solve
-from core.scenes import lambda_family
+from core.scenes.landscape import lambda_family
 
 BALLS = ("l1", "l2")
 TOL = 1e-9          # projected-gradient residual at which the constrained solver stops
@@ -66,11 +66,7 @@ def project_l1_ball(v, t):
     Example: ``project_l1_ball(jnp.array([2.0, 0.5]), 1.0)`` is ``[1.0, 0.0]``.
     """
     v = jnp.asarray(v)
-    return _project_l1(v, jnp.asarray(t, v.dtype))
-
-
-def _project_l1(v, t):
-    t = jnp.broadcast_to(t, v.shape[:-1])[..., None]
+    t = jnp.broadcast_to(jnp.asarray(t, v.dtype), v.shape[:-1])[..., None]
     a = jnp.abs(v)
     u = -jnp.sort(-a, axis=-1)
     css = jnp.cumsum(u, axis=-1)
@@ -92,11 +88,7 @@ def project_l2_ball(v, t):
     Example: ``project_l2_ball(jnp.array([3.0, 4.0]), 1.0)`` is ``[0.6, 0.8]``.
     """
     v = jnp.asarray(v)
-    return _project_l2(v, jnp.asarray(t, v.dtype))
-
-
-def _project_l2(v, t):
-    t = jnp.maximum(jnp.broadcast_to(t, v.shape[:-1])[..., None], 0)
+    t = jnp.maximum(jnp.broadcast_to(jnp.asarray(t, v.dtype), v.shape[:-1])[..., None], 0)
     r = jnp.linalg.norm(v, axis=-1, keepdims=True)
     return v * jnp.where(r > t, t / jnp.where(r > 0, r, 1), 1)
 
@@ -108,10 +100,6 @@ def project(kind: str, v, t):
     if kind == "l2":
         return project_l2_ball(v, t)
     raise ValueError(f"unknown ball {kind!r}; expected one of {BALLS}")
-
-
-def _project(kind, v, t):
-    return _project_l1(v, t) if kind == "l1" else _project_l2(v, t)
 
 
 def norm(kind: str, w):
@@ -151,7 +139,7 @@ def _top_eigenvalue(A):
     return jnp.linalg.eigvalsh(A)[-1]
 
 
-def _pg(problem: problems.Problem, kind: str, t, w0) -> Constrained:
+def projected_gradient(problem: problems.Problem, kind: str, t, w0) -> Constrained:
     """Accelerated projected gradient (FISTA with adaptive restart), step s = 1/L, until the
     gradient mapping ``‖y − proj(y − s∇J(y))‖/s`` at the extrapolated point y is below TOL
     (one gradient and one projection an iteration). Every iterate is a projection output."""
@@ -159,7 +147,7 @@ def _pg(problem: problems.Problem, kind: str, t, w0) -> Constrained:
     s = 1 / _smoothness(problem)
 
     def step(y):
-        return _project(kind, y - s * grad(y), t)
+        return project(kind, y - s * grad(y), t)
 
     def body(state):
         x, y, k, it, _ = state
@@ -183,12 +171,12 @@ def _pg(problem: problems.Problem, kind: str, t, w0) -> Constrained:
 
 @functools.partial(jax.jit, static_argnames=("kind",))
 def _constrained(problem, kind, t, w0):
-    return _pg(problem, kind, t, w0)
+    return projected_gradient(problem, kind, t, w0)
 
 
 @functools.partial(jax.jit, static_argnames=("kind",))
 def _constrained_family(problem, kind, ts, w0):
-    return jax.vmap(lambda t: _pg(problem, kind, t, w0))(ts)
+    return jax.vmap(lambda t: projected_gradient(problem, kind, t, w0))(ts)
 
 
 def constrained_minimize(problem: problems.Problem, kind: str, t, *, w0=None) -> Constrained:
@@ -357,7 +345,7 @@ CURVE_LAMBDAS = tuple(np.round(np.linspace(0.0, 5.0, 101), 6))
 @functools.partial(jax.jit, static_argnames=("kind",))
 def _ball_views(problem, kind, ts, w_pen):
     """For each radius: the constrained minimizer, its J, the ball's boundary; and J(w_pen)."""
-    sol = jax.vmap(lambda t: _pg(problem, kind, t, jnp.zeros(2, ts.dtype)))(ts)
+    sol = jax.vmap(lambda t: projected_gradient(problem, kind, t, jnp.zeros(2, ts.dtype)))(ts)
     levels = (ts if kind == "l1" else ts * ts).astype(jnp.float32)
     balls = jax.vmap(lambda lv: penalties.ball_boundary(kind, lv))(levels)
     return sol, problem.loss(sol.w), balls, problem.loss(w_pen)
@@ -442,8 +430,8 @@ def _monte_carlo(key, elongation, max_rotation, share):
         X, y = _quadratic_data(c, e, r)
         p = problems.least_squares(X, y, name="quadratic bowl", view=VIEW)
         w0 = jnp.zeros(2, c.dtype)
-        a = _pg(p, "l1", share * jnp.sum(jnp.abs(c)), w0)
-        b = _pg(p, "l2", share * jnp.linalg.norm(c), w0)
+        a = projected_gradient(p, "l1", share * jnp.sum(jnp.abs(c)), w0)
+        b = projected_gradient(p, "l2", share * jnp.linalg.norm(c), w0)
         return a.w, b.w, jnp.maximum(a.residual, b.residual)
 
     w1, w2, res = jax.vmap(one)(centers, elong, rot)

@@ -151,7 +151,7 @@ def logits(model: str, params: dict, X):
     return F @ v
 
 
-def weights(model: str, params: dict):
+def penalized_weights(model: str, params: dict):
     """The penalized weights as one flat vector: w (logistic); W₁ row by row, then w₂ (mlp)."""
     if model == "logistic":
         return params["w"]
@@ -160,7 +160,7 @@ def weights(model: str, params: dict):
 
 
 def weight_mask(model: str, feature_mask) -> np.ndarray:
-    """Which entries of ``weights`` are real (not padding), as a NumPy bool vector."""
+    """Which entries of ``penalized_weights`` are real (not padding), as a NumPy bool vector."""
     m = np.asarray(feature_mask, bool)
     return m if model == "logistic" else np.concatenate([np.repeat(m, HIDDEN),
                                                          np.ones(HIDDEN, bool)])
@@ -190,7 +190,7 @@ def hyper(runs, *, lam, drop, alpha) -> Hyper:
                  jnp.asarray(spec[:, 1]), jnp.asarray(keep))
 
 
-def _one_step(model, params, h: Hyper, Xb, yb, key):
+def run_step(model, params, h: Hyper, Xb, yb, key):
     """One run's update (unbatched): gradient step on J of the (dropped-out) minibatch, then
     the prox of the run's penalty on the weights (see the module docstring)."""
     g = jax.grad(functools.partial(loss, model))(params, Xb, yb, key, h.keep)
@@ -204,7 +204,7 @@ def _one_step(model, params, h: Hyper, Xb, yb, key):
 def step(model: str, params: dict, h: Hyper, Xb, yb, key) -> dict:
     """One SGD step of every run at once: ``params`` and ``h`` have a leading runs axis; the
     minibatch (Xb, yb) and the dropout key are shared (runs that do not drop keep q = 1)."""
-    return jax.vmap(functools.partial(_one_step, model), in_axes=(0, 0, None, None, None))(
+    return jax.vmap(functools.partial(run_step, model), in_axes=(0, 0, None, None, None))(
         params, h, Xb, yb, key)
 
 
@@ -231,7 +231,7 @@ def _loss_and_accuracy(z, y):
 
 def _evaluate(model, params, X_train, y_train, X_test, y_test, wmask) -> Curves:
     def one(p):
-        w = weights(model, p)
+        w = penalized_weights(model, p)
         (J_train, a_train), (J_test, a_test) = (_loss_and_accuracy(logits(model, p, X), y)
                                                 for X, y in ((X_train, y_train),
                                                              (X_test, y_test)))
@@ -248,7 +248,7 @@ class _State(NamedTuple):
 
 
 def _finite_norm(model, params):
-    w = weights(model, params)
+    w = penalized_weights(model, params)
     ok = jnp.all(jnp.isfinite(w), axis=-1) & (jnp.linalg.norm(w, axis=-1) < DIVERGED_NORM)
     for name in ("b1", "b2"):
         if name in params:
@@ -286,7 +286,7 @@ def _train_chunk(model, state: _State, h: Hyper, X_train, y_train, X_test, y_tes
         hit = snap_at == e + 1
         snaps = lax.cond(jnp.any(hit),
                          lambda s: lax.dynamic_update_index_in_dim(
-                             s, weights(model, params), jnp.argmax(hit), 0),
+                             s, penalized_weights(model, params), jnp.argmax(hit), 0),
                          lambda s: s, state.snaps)
         return _State(params, snaps, broke), params
 
@@ -369,7 +369,7 @@ def train(data: Dataset, *, model: str, lam: float, drop: float, alpha: float, e
     wmask = weight_mask(model, data.feature_mask)
     params0 = init(model, key_init, data.feature_mask)
     params = jax.tree.map(lambda p: jnp.broadcast_to(p, (len(runs),) + p.shape), params0)
-    w0 = weights(model, params)
+    w0 = penalized_weights(model, params)
     state = _State(params, jnp.broadcast_to(w0, (SNAPSHOTS,) + w0.shape),
                    jnp.full(len(runs), -1, jnp.int32))
     h = hyper(runs, lam=lam, drop=drop, alpha=alpha)
