@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from ui import kit  # Streamlit, NumPy and Plotly only: JAX is imported below
+from ui import screen  # Streamlit and NumPy only: JAX is imported below
 
 # In presenter mode (a projector) the sidebar starts folded: the chart gets the screen.
 st.set_page_config(page_title="Regularization Landscapes", layout="wide",
                    initial_sidebar_state="collapsed"
-                   if st.query_params.get(kit.PRESENTER_KEY) == "true" else "auto")
-plotly_loading = kit.start_loading_plotly()  # before the page's work: see its docstring
+                   if st.query_params.get(screen.PRESENTER_KEY) == "true" else "auto")
+plotly_loading = screen.start_loading_plotly()  # before the page's work: see its docstring
 
 
 @st.cache_resource(show_spinner=False)
 def _compilation_cache() -> str:
     """Once per server process: compiled JAX code is kept in (and read from) .jax_cache/."""
-    from core import runtime  # here, after the hidden chart is sent: importing JAX takes 0.4 s
+    from core import runtime  # here, after the hidden chart is sent: importing JAX takes a while
 
     return str(runtime.use_compilation_cache())
 
@@ -40,9 +40,9 @@ with st.sidebar:
     st.markdown("### Regularization Landscapes")
     st.caption("What L1 and L2 regularization do to the loss, the descent path and the "
                "weights. Every control is in the address bar: copy it to share this view.")
-kit.presenter_toggle()
+screen.presenter_toggle()
 with st.sidebar:
-    kit.watch_screen()
+    screen.watch_screen()
 
 st.navigation(pages).run()
-kit.stop_loading_plotly(plotly_loading)
+screen.stop_loading_plotly(plotly_loading)

@@ -635,7 +635,7 @@ def run(*, quick: bool = False, log: Callable[[str], None] = print, only: str | 
             f"median of {len(apart['app'])}; server pinned to core 0, Chromium to core 1: in a "
             "class the browser runs on a student's laptop, so its work on plotly.js runs "
             "beside the server's first run instead of taking turns with it "
-            "(ui.kit.start_loading_plotly); "
+            "(ui.screen.start_loading_plotly); "
             f"app runs {', '.join(f'{d:.1f}' for _, d in apart['app'])} s"))
     rows.append(Row(
         "memory", "server peak RSS (VmHWM) after the latency run",

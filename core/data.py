@@ -3,7 +3,7 @@
 The data (all float32):
 
 - features ``x ~ N(0, I)``, ``d`` of them, of which ``k`` are **informative**: the labels
-  depend on those alone, through ``z = x·w*`` with ``w*_j = ±U(1, 2)`` on the informative
+  depend on those alone, through ``z = x·w*`` with ``w*_j = ±U(2, 4)`` on the informative
   features (random signs and positions) and 0 elsewhere;
 - labels ``y ~ Bernoulli(σ(z))`` in {0, 1} (so even the true model errs a little);
 - a **share of the training labels flipped** (0 ↔ 1), the primer's mislabelled points; the

@@ -90,7 +90,7 @@ def _spd_solve(A, b):
 
     For d = 2, every problem the Landscape draws, the inverse is written out,
     A⁻¹ = [[a₂₂, −a₁₂], [−a₂₁, a₁₁]] / (a₁₁a₂₂ − a₁₂a₂₁): a LAPACK solve would make jaxlib
-    import SciPy to find LAPACK, 0.2 s of a fresh server's first page.
+    import SciPy to find LAPACK, which delays a fresh server's first page.
     """
     if A.shape[-1] == 2:
         det = A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0]
@@ -286,8 +286,8 @@ def solve(problem: Problem, kind: str, lam, *, mix=0.5, w0=None) -> Solution:
 
 @functools.partial(jax.jit, static_argnames=("kind",))
 def _solve(problem: Problem, kind: str, lam64, mix64, w0) -> Solution:
-    # Compiled whole, as solve_family: its eager float64 conversions and the +0.0 took ~2 ms
-    # a call, three a rerun of the Update rules page (8 of its 11 ms of core)
+    # Compiled whole, as solve_family: eager float64 conversions and the +0.0 would each be
+    # a dispatch of their own, several a rerun of the Update rules page
     p64 = problem.astype(jnp.float64)
     if p64.kind == "least_squares" and kind in ("none", "l2"):
         w = _ridge_closed_form(p64, lam64 if kind == "l2" else jnp.float64(0))

@@ -1,15 +1,19 @@
-"""The classroom kit every page is built from: presets, presenter mode, predict-then-reveal,
-exports, the share link, live formulas and "show the code"; and the router's early fetch of
-plotly.js.
+"""The classroom kit every page is built from: the first screen (``Stage``), presets and link
+notices, predict-then-reveal, charts with their exports, the share link and "show the code".
+What the screen is (presenter mode, a phone) is ``ui.screen``.
 
-A page uses it in a few lines::
+A page uses it in a few lines (views/geometry.py is the shortest whole example)::
 
-    kit.header("Loss landscape", "Two lines of intro ...")
-    kit.presets(PRESETS, keys=MODEL_KEYS)
-    show = kit.predict_reveal("landscape", signature)
-    kit.chart(fig, "landscape_chart", "landscape")
+    kit.header("Geometry: diamond vs circle", "Two lines of intro ...")
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+        stage = block.stage("t")             # the first screen: main chart, its control
+        with stage.control:
+            t = controls.slider("t, budget (ball radius)", "t", 0.0, 3.5, 1.2, 0.05)
+        with stage.reveal:
+            show = kit.predict_reveal("geometry", (t,), main=True)
+        stage.main_chart(fig, "geometry_chart", "constrained")
     kit.share_link()
-    kit.show_code(penalties.prox)
+    kit.show_code(geometry.project_l1_ball)
 
 State lives in the URL and in ``st.session_state`` (one per browser session), never in
 module globals.
@@ -28,51 +32,9 @@ from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import streamlit as st
-import streamlit.components.v2 as components_v2
 
-from ui import controls, figures, live_chart
-
-PRESENTER_KEY = "presenter"
-
-# Every screen: presets on one row, and the phone layout (≤ 640 px: Streamlit stacks the
-# columns there, so the main chart, which comes first, leads and its control follows).
-_SCREEN_CSS = """
-<style>
-nav.presets { display: flex; flex-wrap: nowrap; overflow-x: auto; gap: 0.4rem;
-  margin: 0 0 0.25rem; padding-bottom: 2px; scrollbar-width: thin; }
-nav.presets a.preset { flex: 0 0 auto; white-space: nowrap; }
-.st-key-screen_watch { display: none; }
-@media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] { padding: 3.25rem 0.75rem 3rem; }
-  h1 { font-size: 1.55rem !important; padding: 0.25rem 0 !important; }
-  [data-testid="stSlider"] div[style*="translate(-50%, -50%)"] { width: 1.75rem !important;
-    height: 1.75rem !important; }
-  [data-testid="stSlider"] { padding: 0 0.4rem; }
-  .stButton button, .stDownloadButton button { min-height: 2.75rem; }
-  nav.presets a.preset { padding: 0.55rem 0.8rem !important; }
-}
-</style>
-"""
-
-# Presenter mode (a 1280×720 projector): larger type, a one-line header, the prose folded
-# away, the page as wide as the screen; the header bar's buttons (the sidebar's opener among
-# them) float over the page's top-left and top-right corners.
-_PRESENTER_CSS = """
-<style>
-html { font-size: 18px; }
-[class*="st-key-prose"] { display: none; }
-[data-testid="stMainBlockContainer"] { padding: 0.4rem 2.5rem 2rem 3.25rem; max-width: 100%; }
-[data-testid="stHeader"] { background: transparent; height: 2.75rem; pointer-events: none; }
-[data-testid="stHeader"] * { pointer-events: auto; }
-h1 { font-size: 1.45rem !important; padding: 0.2rem 0 !important; white-space: nowrap;
-  overflow: hidden; text-overflow: ellipsis; }
-nav.presets a.preset { padding: 0.2rem 0.65rem !important; font-size: 0.85rem !important; }
-[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
-@media (max-width: 640px) {
-  [data-testid="stMainBlockContainer"] { padding: 3.25rem 0.75rem 3rem; }
-}
-</style>
-"""
+from ui import controls, figures, live_chart, screen
+from ui.screen import MAIN_CHART, MAIN_CONTROL, MAIN_REVEAL, PRESENTER_KEY, narrow, presenter
 
 
 @dataclass(frozen=True)
@@ -88,17 +50,6 @@ class Preset:
     look_for: str
 
 
-def presenter_toggle() -> None:
-    """The sidebar switch (in the URL as ``?presenter=true``). Call once, from app.py."""
-    controls.toggle("Presenter mode", PRESENTER_KEY, False, container=st.sidebar,
-                    help="Larger text, thicker lines, bigger markers, prose folded away: "
-                         "legible from the back of the room.")
-
-
-def presenter() -> bool:
-    return bool(st.session_state.get(PRESENTER_KEY, False))
-
-
 def style() -> figures.Style:
     """How figures are drawn now: thicker and bigger in presenter mode."""
     return figures.PRESENTER if presenter() else figures.CLASSROOM
@@ -107,7 +58,7 @@ def style() -> figures.Style:
 def header(title: str, intro: str) -> None:
     """The page title and its two-line intro: folded away in presenter mode (the teacher says
     it), behind a one-line expander on a phone (so the chart leads)."""
-    st.html(_SCREEN_CSS + (_PRESENTER_CSS if presenter() else ""))
+    st.html(screen.css())
     st.title(title)
     if narrow() and not presenter():
         with st.expander("What this page shows", key="intro"):
@@ -144,9 +95,6 @@ class Stage:
             chart(fig, key, filename, lead=lead, main=True, exports=self.below)
 
 
-# Keyed containers of the stage: the clicker finds the main control and Reveal by them, and
-# the browser tests find the main chart.
-MAIN_CHART, MAIN_CONTROL, MAIN_REVEAL = "main_chart", "main_control", "main_reveal"
 
 
 class ControlsBlock:
@@ -269,10 +217,9 @@ def clicker_line(control: str) -> None:
 
 # How long the server waits after the chart a slider moves, before the page's other charts.
 # The browser draws charts whose messages arrive within a few milliseconds of each other in
-# one go, so the moved chart would be painted only once every other chart is drawn. Building
-# a figure used to take long enough (Plotly validated it) to keep them apart; plain figures
-# take 1–3 ms. Weights page, interleaved one-page runs: the moved chart's p50 152/166 ms
-# with the pause, 182/210 ms without; the other charts arrive 20 ms later.
+# one go, so the moved chart would be painted only once every other chart is drawn; plain
+# figures are built too fast to keep their messages apart on their own (the measurements are
+# in docs/performance.md).
 LEAD_PAUSE_S = 0.02
 
 
@@ -321,8 +268,7 @@ def chart(fig: go.Figure, key: str, filename: str, *, lead: bool = False,
 def share_link() -> None:
     """The link to this exact view, in a box with a copy button, sent once its expander is
     opened (as ``show_code``): Streamlit draws a code box with its syntax highlighter, whose
-    first use cost a fresh browser ~0.5 s of CPU (its grammars), while the page's charts were
-    being drawn (a CDP profile of the Landscape page's first load)."""
+    first use loads its grammars in the browser while the page's charts are being drawn."""
     box = st.expander("Share this view", key="share_link", on_change="rerun",
                       icon=":material/link:")
     if not box.open:
@@ -341,9 +287,9 @@ def share_link() -> None:
 def show_code(*functions: Callable, title: str = "Show the code") -> None:
     """The source of the core functions a page demonstrates, sent once the expander is opened.
 
-    A closed expander's content is still sent and drawn, and highlighting these sources took
-    a fresh browser ~0.5 s of a page's first load (2 cores, the Landscape page, new browser
-    context on a warm server: 3.5 → 2.9 s to the first chart). Opening it reruns the page.
+    A closed expander's content is still sent and drawn, and highlighting these sources is a
+    large share of a fresh browser's first load of a page (docs/performance.md). Opening it
+    reruns the page.
     """
     box = st.expander(title, key="code_" + "_".join(f.__name__ for f in functions),
                       on_change="rerun")
@@ -351,120 +297,3 @@ def show_code(*functions: Callable, title: str = "Show the code") -> None:
         with box:
             for f in functions:
                 st.code(inspect.getsource(f), language="python")
-
-
-# ---- plotly.js, fetched before the first chart ----------------------------------------------
-
-PLOTLY_PRELOAD_KEY = "plotly_preload"
-_PLOTLY_PRELOAD_SENT = "_plotly_preload_sent"
-
-
-def start_loading_plotly() -> st.delta_generator.DeltaGenerator | None:
-    """On a session's first run, send a hidden chart so the browser starts loading plotly.js;
-    return its slot, for ``stop_loading_plotly`` at the end of the run. Later runs send nothing.
-
-    Streamlit fetches its Plotly component (plotly.js inside, 4.7 MB) only when a chart first
-    arrives, and parsing and running it takes about a second. A page sends its first chart
-    after the work it shows (the first run of a fresh server imports JAX and traces for
-    ~1.7 s), so on a session's first page the browser sat idle, then spent that second on
-    plotly.js. The hidden chart, sent before that work, starts the fetch at once: plotly.js
-    loads while the server computes. The router calls this before it imports JAX.
-
-    Server start → first chart drawn, server and Chromium pinned to a core each (as in class,
-    where the browser is on a student's laptop): 6.1 → 5.5 s, floor app 3.7–4.2 s
-    (bench/run.py, "separate cores"). With both on the same two cores they take turns and
-    it gains nothing.
-    """
-    if st.session_state.get(_PLOTLY_PRELOAD_SENT):
-        return None
-    st.session_state[_PLOTLY_PRELOAD_SENT] = True
-    # A keyed container gets the class st-key-<key>: hidden, it takes no room and never shows.
-    st.html(f"<style>.st-key-{PLOTLY_PRELOAD_KEY} {{display: none}}</style>")
-    # The slot inside the hidden container, so that emptying it leaves no gap either.
-    slot = st.container(key=PLOTLY_PRELOAD_KEY).empty()
-    slot.plotly_chart({"data": [{"type": "scatter", "x": [0], "y": [0]}],
-                       "layout": {"height": 10}}, config={"staticPlot": True})
-    return slot
-
-
-def stop_loading_plotly(slot) -> None:
-    """Remove the hidden chart: the page's charts are then the only ones (tests count them)."""
-    if slot is not None:
-        slot.empty()
-
-
-# ---- the screen: a phone's width, and the presentation clicker -------------------------------
-
-SCREEN_KEY = "screen_watch"
-NARROW_PX = 640  # Streamlit stacks columns at this width and below
-
-# Reports whether the window is at most NARROW_PX wide (only when that changes, so a laptop
-# never reruns for it), and in presenter mode turns a clicker's keys into steps of the main
-# control: Page Down / → / ↓ step it up, Page Up / ← / ↑ down, R or . presses Reveal. A key
-# pressed in another control (a slider, a box, a radio) is left to it; on the main slider
-# itself the keys mean the same (Page Up/Down would jump ten steps there). The slider commits
-# a step only when it has the focus, so it keeps the focus after a clicker key. The listeners
-# are installed once per browser tab and read the latest settings, since this function runs
-# again on every rerun.
-_SCREEN_JS = """
-export default function (component) {
-  const { data, setStateValue } = component;
-  const w = window;
-  w.__rlScreen = { ...data, setStateValue };
-  if (!w.__rlScreenInstalled) {
-    w.__rlScreenInstalled = true;
-    const query = w.matchMedia('(max-width: __PX__px)');
-    w.__rlReport = () => {
-      const s = w.__rlScreen;
-      if (Boolean(s.narrow) !== query.matches) s.setStateValue('narrow', query.matches);
-    };
-    query.addEventListener('change', () => w.__rlReport());
-    const up = ['PageDown', 'ArrowRight', 'ArrowDown'];
-    const down = ['PageUp', 'ArrowLeft', 'ArrowUp'];
-    const ownKeys = 'input, textarea, select, [role="slider"], [role="radio"], ' +
-      '[role="combobox"], [role="listbox"], [role="option"], [contenteditable="true"], ' +
-      '.js-plotly-plot';
-    document.addEventListener('keydown', (e) => {
-      // !isTrusted: the steps this listener sends the slider itself
-      if (!e.isTrusted || !w.__rlScreen.presenter || e.altKey || e.ctrlKey || e.metaKey) return;
-      const thumb = document.querySelector('.st-key-__CONTROL__ input[type="range"]');
-      const target = e.target instanceof Element ? e.target : null;
-      if (target && target.closest(ownKeys) && target !== thumb) return;
-      if (up.includes(e.key) || down.includes(e.key)) {
-        if (!thumb) return;
-        e.preventDefault();
-        e.stopPropagation();
-        const key = up.includes(e.key) ? 'ArrowRight' : 'ArrowLeft';
-        thumb.focus({ preventScroll: true });   // the slider commits a key's step when focused
-        for (const type of ['keydown', 'keyup']) {
-          thumb.dispatchEvent(new KeyboardEvent(type, { key, code: key, bubbles: true }));
-        }
-      } else if (e.key === 'r' || e.key === 'R' || e.key === '.') {
-        const button = document.querySelector('.st-key-__REVEAL__ button');
-        if (!button) return;
-        e.preventDefault();
-        e.stopPropagation();   // R is also Streamlit's own key for rerunning the whole app
-        button.click();
-      }
-    }, true);
-  }
-  w.__rlReport();
-}
-""".replace("__PX__", str(NARROW_PX)).replace("__CONTROL__", MAIN_CONTROL) \
-    .replace("__REVEAL__", MAIN_REVEAL)
-
-_screen_component = components_v2.component("regularization_screen", js=_SCREEN_JS)
-
-
-def watch_screen() -> None:
-    """Mount the screen watcher (once a run, from app.py): see ``_SCREEN_JS``."""
-    with st.container(key=SCREEN_KEY):
-        _screen_component(key="screen", data={"narrow": narrow(), "presenter": presenter()},
-                          default={"narrow": False}, on_narrow_change=lambda: None)
-
-
-def narrow() -> bool:
-    """True in a window at most ``NARROW_PX`` wide (a phone), as the browser last reported."""
-    state = st.session_state.get("screen")
-    return bool(getattr(state, "narrow", None) if not isinstance(state, dict)
-                else state.get("narrow"))

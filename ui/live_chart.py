@@ -11,7 +11,7 @@ missing, e.g. after it evicted it, so a chart is never drawn with a frame it doe
 The element is a components-v2 element (no iframe): Streamlit keeps it mounted across
 reruns, and its script draws with ``Plotly.react``, which updates the same plot in place.
 plotly.js is the one Streamlit's own Plotly element loads (``window.Plotly``; the router
-sends a hidden chart first so it is loaded early, see ``kit.start_loading_plotly``). The
+sends a hidden chart first so it is loaded early, see ``screen.start_loading_plotly``). The
 chart gets the template Streamlit's Plotly element gives a chart (``STREAMLIT_TEMPLATE``),
 so it looks like the charts beside it.
 """

@@ -131,8 +131,8 @@ def _smoothness(problem: problems.Problem):
 
 def _top_eigenvalue(A):
     """The largest eigenvalue of a symmetric A. For 2 × 2 (the page's problems) written out,
-    (a + c)/2 + √(((a − c)/2)² + b²): LAPACK's would make jaxlib import SciPy, 0.2 s of a
-    fresh server's first Geometry page."""
+    (a + c)/2 + √(((a − c)/2)² + b²): LAPACK's would make jaxlib import SciPy, which delays
+    a fresh server's first Geometry page."""
     if A.shape[-1] == 2:
         a, b, c = A[0, 0], A[0, 1], A[1, 1]
         return (a + c) / 2 + jnp.hypot((a - c) / 2, b)

@@ -1,5 +1,6 @@
 """A session's first page starts fetching plotly.js before its first chart arrives
-(``ui.kit.start_loading_plotly``), and the hidden chart that asks for it is gone when the run ends.
+(``ui.screen.start_loading_plotly``), and the hidden chart that asks for it is gone when the
+run ends.
 
 Without the hidden chart, Streamlit requests its Plotly component only when the first chart's
 box is drawn (measured: 3 ms apart, in one React commit). With it, the fetch starts when the

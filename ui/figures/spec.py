@@ -134,8 +134,8 @@ class PlainFigure(go.Figure):
     """A figure kept as the plain spec it was built as: ``{"data": [...], "layout": {...}}``
     and, for a scrubbable figure, ``"frames"`` (see ``add_frame_slider``).
 
-    A ``go.Figure`` validates every property as it is set: the λ sweep's paths figure (35
-    traces, six panels) took ~35 ms to build, the Geometry page's three ~80 ms, every rerun.
+    A ``go.Figure`` validates every property as it is set, which costs more than building
+    the figure (docs/performance.md).
     The builders here make traces and layouts as dicts (known keys, finite float32 arrays;
     ``tests/unit/test_figures.py`` has Plotly validate every figure's spec and write it back
     unchanged). Streamlit takes a ``go.Figure``'s ``to_dict()`` as validated, so the spec goes
@@ -172,7 +172,7 @@ class PlainFigure(go.Figure):
 @functools.cache
 def _default_template(name: str | None) -> dict | None:
     """The template an empty ``go.Figure`` gets under the default template ``name``: made
-    once (0.5 ms each time, for every chart of every rerun), handed out as copies."""
+    once (every chart of every rerun needs it), handed out as copies."""
     return go.Figure().to_dict()["layout"].get("template")
 
 

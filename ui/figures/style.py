@@ -21,7 +21,7 @@ SURFACE_SCALE = [[0.0, "#ffffff"], [1.0, "#d2d2d2"]]
 CONTOUR_LINE = "rgba(40,40,40,0.5)"
 
 # Contour levels: plotly.js draws a filled contour in time roughly proportional to its
-# levels (the L1|L2 pair took 120 ms at 24 levels, 100 ms at 16: bench notes in the README).
+# levels (docs/performance.md).
 LEVELS = 16
 
 
