@@ -32,6 +32,11 @@ RULES = ("subgradient", "clip", "proximal")
 DIVERGED_NORM = 1e8
 
 
+# Paths are computed this long and cut to the steps asked for (``cut``), so moving a steps
+# slider never compiles anew (a scan's length is a shape). No page offers more steps.
+STEPS_COMPILED = 500
+
+
 class Descent(NamedTuple):
     """A path and where it broke down.
 
@@ -120,6 +125,14 @@ def descend_family(problem: Problem, kind: str, lams, alpha, w0, *, steps: int,
 def _descend_family(problem, kind, rule, steps, lams, alpha, mix, w0) -> Descent:
     one = functools.partial(_descend, problem, kind, rule, steps)
     return jax.vmap(one, in_axes=(0, None, None, None))(lams, alpha, mix, w0)
+
+
+def cut(d: Descent, steps: int) -> Descent:
+    """A descent computed for more steps (``STEPS_COMPILED``), as NumPy, cut to its first
+    ``steps``: the path's first ``steps + 1`` points (over its second-to-last axis, so a
+    family's paths too) and −1 where it diverged only after them."""
+    at = np.asarray(d.diverged_at)
+    return Descent(np.asarray(d.path)[..., : steps + 1, :], np.where(at > steps, -1, at))
 
 
 def trajectory(problem: Problem, kind: str, lam, alpha, w0, *, steps: int,

@@ -265,6 +265,21 @@ def chart(fig: go.Figure, key: str, filename: str, *, lead: bool = False,
         time.sleep(LEAD_PAUSE_S)
 
 
+def warn_diverged(broke: Mapping[str, int], alpha: float, *, why: str = "",
+                  unit: str = "step", held: str = "point", try_also: str = "") -> None:
+    """The page's notice for runs that diverged, the same on every page: which run, at which
+    step (or epoch), why, and what to try. ``broke``: a run's name -> where it diverged;
+    nothing is shown if it is empty. ``why``: the curvature's reason, e.g. " (α·L = 3 > 2)"."""
+    if not broke:
+        return
+    runs = "; ".join(f"{name} diverged at {unit} {at}" for name, at in broke.items())
+    many = len(broke) > 1
+    st.warning(f"{runs[:1].upper()}{runs[1:]}: the step size α = {alpha:g} is too large for "
+               f"this curvature{why}, so each step overshoots by more than the last. "
+               f"{'They stop' if many else 'It stops'} at {'their' if many else 'its'} last "
+               f"finite {held}. Try a smaller α{try_also}.")
+
+
 def share_link() -> None:
     """The link to this exact view, in a box with a copy button, sent once its expander is
     opened (as ``show_code``): Streamlit draws a code box with its syntax highlighter, whose

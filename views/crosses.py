@@ -228,10 +228,9 @@ def warn_unstable(scene) -> None:
     broke = [(NAMES[r], int(scene.diverged_at[scene.run(r)])) for r in crosses.RUNS
              if scene.diverged_at[scene.run(r)] >= 0]
     if broke:
-        st.warning("; ".join(f"The {n} run diverged at step {k}" for n, k in broke)
-                   + f": with α = {scene.alpha:g} > 2 each step overshoots a cell's best value "
-                   "by more than the last, so the weights blew up. It stops at its last finite "
-                   "weights. Try α below 2.")
+        kit.warn_diverged({f"the {n} run": k for n, k in broke}, scene.alpha,
+                          why=f" (α = {scene.alpha:g} > 2)", held="weights",
+                          try_also=", below 2")
     elif not scene.settled.all():
         st.warning(f"With α = {scene.alpha:g} the weights did not settle in {crosses.STEPS} "
                    "steps: at α = 2 each cell jumps across its best value and back, forever. "

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import penalties, solve
+from core import optim, penalties, solve
 from core.scenes import landscape
 from ui import controls, figures, kit
 from ui.controls import PALETTE, PENALTY_NAMES
@@ -59,7 +59,7 @@ def landscape_page() -> None:
                                    help="How the penalty enters each gradient step.")
             alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
                                          DEFAULTS["alpha"])
-            steps = controls.slider("Steps", "steps", 1, 500, DEFAULTS["steps"], 1)
+            steps = controls.slider("Steps", "steps", 1, optim.STEPS_COMPILED, DEFAULTS["steps"], 1)
             w1 = controls.slider("Start w₁", "w1", -5.0, 5.0, DEFAULTS["w1"], 0.1)
             w2 = controls.slider("Start w₂", "w2", -3.0, 3.0, DEFAULTS["w2"], 0.1)
         with stage.reveal:
@@ -82,9 +82,7 @@ def landscape_page() -> None:
         if run.diverged_at >= 0:
             L = scene.smoothness
             why = f" (α·L = {alpha:g} × {L:.3g} = {alpha * L:.3g} > 2)" if L else ""
-            st.warning(f"The path diverged at step {run.diverged_at}: the step size α = {alpha:g} "
-                       f"is too large for this curvature{why}. It stops at its last finite "
-                       "point. Try a smaller α.")
+            kit.warn_diverged({"the path": run.diverged_at}, alpha, why=why)
         if problem == "sine":
             st.info(f"J + λ·P has **{scene.local_minima}** local minima in this window. "
                     "Raise λ with L2 and watch the bad ones disappear: regularization makes "

@@ -13,7 +13,7 @@ DEFAULTS = {"lam": 0.6, "alpha": 0.1, "data": True, "a": 1.0, "c": 0.5, "w0": 1.
             "steps": 60, "k": 0, "problem": "least_squares"}
 # The controls a preset sets; presenter mode and predict-first are kept as they are.
 MODEL_KEYS = ("lam", "alpha", "data", "a", "c", "w0", "steps", "k", "problem")
-STEPS_MAX = update_rules.STEPS_COMPILED
+STEPS_MAX = update_rules.STEPS_MAX
 # What the page calls each run (update_rules.RUNS) and each penalty.
 NAMES = {"none": "no penalty", "l1": "L1", "l2": "L2", "l1_subgradient": "L1 subgradient",
          "l1_clip": "L1 clip", "l1_proximal": "L1 proximal"}
@@ -95,7 +95,7 @@ def update_rules_page() -> None:
                   + (f" (at w = 0 it is {alpha * scene.a * abs(c):.4g})." if data else
                      " (no data loss: 0).")
                   + " A marker on the axis is a step where a weight lands on exactly 0.")
-        warn_diverged(scene.diverged, alpha, scene.a, lam, "")
+        warn_diverged(scene.diverged, alpha, scene.a, lam)
         if show:
             st.markdown(final_table(scene))
             clip = scene.runs["l1_clip"]
@@ -120,11 +120,8 @@ def update_rules_page() -> None:
                   "two_weight_chart", f"update_rules-two-weights-{problem}-lambda-{lam:g}")
         plane_diverged = {r: p.diverged_at for r, p in scene.plane.runs.items()
                           if p.diverged_at >= 0}
-        if plane_diverged:
-            st.warning("On two weights, " + "; ".join(
-                f"the {NAMES[r]} path diverged at step {at}" for r, at in plane_diverged.items())
-                + f": α = {alpha:g} is too large for this problem's curvature. The paths stop "
-                "at their last finite point. Try a smaller α.")
+        kit.warn_diverged({f"on two weights, the {NAMES[r]} path": at
+                           for r, at in plane_diverged.items()}, alpha)
 
     with below:
         if k != k_shown:
@@ -258,19 +255,15 @@ def zeno_sentence(z, w0: float) -> str:
             "Zeno wins.")
 
 
-def warn_diverged(diverged: dict, alpha: float, a: float, lam: float, where: str) -> None:
-    if not diverged:
-        return
-    parts = []
-    for rid, at in diverged.items():
+def warn_diverged(diverged: dict, alpha: float, a: float, lam: float) -> None:
+    """The one weight's runs that diverged, each with its curvature's reason."""
+    def why(rid: str) -> str:
         if rid == "l2":
-            why = f"α(a + 2λ) = {alpha * (a + 2 * lam):.3g} > 2"
-        else:
-            why = f"α·a = {alpha * a:.3g} > 2"
-        parts.append(f"{NAMES[rid]} diverged at step {at} ({why})")
-    st.warning(f"{where}{'; '.join(parts)}: the step size α = {alpha:g} is too large for this "
-               "curvature, so each step overshoots by more than the last. The runs stop at their "
-               "last finite point. Try a smaller α or a.")
+            return f"α(a + 2λ) = {alpha * (a + 2 * lam):.3g} > 2"
+        return f"α·a = {alpha * a:.3g} > 2"
+
+    kit.warn_diverged({f"{NAMES[rid]} ({why(rid)})": at for rid, at in diverged.items()},
+                      alpha, try_also=" or a")
 
 
 update_rules_page()

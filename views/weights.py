@@ -216,10 +216,8 @@ def update_latex(lam: float, alpha: float, drop: float) -> str:
 def warn_diverged(t, alpha: float) -> None:
     broke = [(NAMES[r], int(t.diverged_at[t.run(r)])) for r in t.runs
              if t.diverged_at[t.run(r)] >= 0]
-    if broke:
-        st.warning("; ".join(f"The {n} run diverged at epoch {e}" for n, e in broke)
-                   + f": the step size α = {alpha:g} is too large, so its weights blew up. It "
-                   "stops at its last finite weights. Try a smaller α.")
+    kit.warn_diverged({f"the {n} run": e for n, e in broke}, alpha, unit="epoch",
+                      held="weights")
 
 
 weights_page()

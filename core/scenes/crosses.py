@@ -68,7 +68,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from core import penalties
+from core import optim, penalties
 
 # ---- the world ------------------------------------------------------------------------------
 
@@ -283,7 +283,6 @@ def sparse_bytes(nonzero: int) -> int:
 # ---- training ------------------------------------------------------------------------------
 
 STEPS = 150           # proximal-gradient steps (|1 − α|^150 is tiny for 0.2 ≤ α ≤ 1.8)
-DIVERGED_NORM = 1e8   # a run whose weights leave this size has diverged (as core.optim)
 SETTLED = 1e-6        # a run has settled when a step would move no weight by more
 RUNS = ("none", "l1", "l2")
 # (λ multiplier, mix = share of L1) of each run: prox("elastic_net", v, t, mix) is the L1
@@ -293,7 +292,7 @@ _RUN_SPEC = {"none": (0.0, 1.0), "l1": (1.0, 1.0), "l2": (1.0, 0.0)}
 
 class Fit(NamedTuple):
     """Trained runs (a leading axis R): w (R, d) float32; diverged_at (R,) int32, the first
-    step whose weights were not finite (or beyond ``DIVERGED_NORM``), −1 if none, after
+    step whose weights were not finite (or beyond ``optim.DIVERGED_NORM``), −1 if none, after
     which the run holds its last finite weights; settled (R,) bool, whether one more step
     would move no weight by more than ``SETTLED``."""
 
@@ -350,7 +349,7 @@ def train_cells(num_cells, steps, idx, y, b, lams, mixes, alpha, w0) -> Fit:
     def body(carry, k):
         w, broke = carry
         new = update(w)
-        ok = jnp.max(jnp.abs(new), axis=1) < DIVERGED_NORM    # False for inf and NaN too
+        ok = jnp.max(jnp.abs(new), axis=1) < optim.DIVERGED_NORM    # False for inf and NaN too
         broke = jnp.where((broke < 0) & ~ok, k + 1, broke)
         return (jnp.where((broke < 0)[:, None], new, w), broke), None
 

@@ -129,22 +129,17 @@ def _balls(kind, w, mix):
     return levels, balls
 
 
-# Paths are always computed this long and then cut to the steps asked for, so moving the
-# steps slider never compiles anew (the scan's length is a shape).
-STEPS_COMPILED = 500
-
-
 def kind_family(problem, kind, lams, *, alpha, w0, steps, rule, mix) -> KindFamily:
     """Paths, costs, minimizers and balls of one penalty over a λ family, each in one call."""
     w0_32 = np.asarray(w0, np.float32)
-    d = optim.descend_family(problem, kind, lams, alpha, w0_32, steps=max(steps, STEPS_COMPILED),
-                             rule=rule, mix=mix)
+    d = optim.descend_family(problem, kind, lams, alpha, w0_32,
+                             steps=max(steps, optim.STEPS_COMPILED), rule=rule, mix=mix)
+    # the costs of the whole compiled path (one shape whatever ``steps``), then cut with it
     J, P = _path_costs(problem, kind, np.float32(mix), d.path)
-    cut = slice(0, steps + 1)
-    diverged_at = np.where(np.asarray(d.diverged_at) > steps, -1, np.asarray(d.diverged_at))
+    d, cut = optim.cut(d, steps), slice(0, steps + 1)
     w = solve.minimize_family(problem, kind, lams, mix=mix, w0=w0)
     levels, balls = _balls(kind, w, np.float64(mix))
-    return KindFamily(np.asarray(d.path)[:, cut], diverged_at, np.asarray(J)[:, cut],
+    return KindFamily(d.path, d.diverged_at, np.asarray(J)[:, cut],
                       np.asarray(P)[:, cut], np.asarray(w, np.float64), np.asarray(levels),
                       np.asarray(balls, np.float32))
 

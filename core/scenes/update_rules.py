@@ -41,9 +41,8 @@ RUNS = (
     ("l1_proximal", "l1", "proximal"),
     ("l2", "l2", "subgradient"),             # the primer's w − 2αλw − α∂J/∂w
 )
-# Paths are always computed this long and cut to the steps asked for, so moving the
-# steps slider never compiles anew (the scan's length is a shape).
-STEPS_COMPILED = 200
+# The steps slider's end (paths are computed for optim.STEPS_COMPILED and cut).
+STEPS_MAX = 200
 # The Zeno runs stop at 0, at a stall or a divergence, or after this many steps.
 ZENO_CAP = 1_000_000
 ZENO_POINTS = 400  # points of the log10|w_k| curve (the run is sampled, not cut)
@@ -385,10 +384,9 @@ def one_weight_runs(lam: float, alpha: float, *, a: float, c: float, w0: float,
     start = jnp.asarray([w0], jnp.float32)
     out = {}
     for rid, kind, rule in RUNS:
-        d = optim.descend(problem, kind, lam, alpha, start, steps=max(steps, STEPS_COMPILED),
-                          rule=rule)
-        w = np.asarray(d.path, np.float32)[: steps + 1, 0]
-        at = int(d.diverged_at)
+        d = optim.cut(optim.descend(problem, kind, lam, alpha, start,
+                                    steps=max(steps, optim.STEPS_COMPILED), rule=rule), steps)
+        w, at = np.asarray(d.path, np.float32)[:, 0], int(d.diverged_at)
         grad, v, pull, raw = _pieces(kind, w[:-1], a, c, alpha, lam)
         out[rid] = OneRun(rid, kind, rule, w, at if 0 <= at <= steps else -1,
                           grad, v, pull, raw)
@@ -407,11 +405,9 @@ def plane(problem_kind: str, lam: float, alpha: float, *, steps: int,
     w0 = jnp.asarray(start, jnp.float32)
     runs = {}
     for rid, kind, rule in RUNS[1:]:
-        d = optim.descend(problem, kind, lam, alpha, w0, steps=max(steps, STEPS_COMPILED),
-                          rule=rule)
-        at = int(d.diverged_at)
-        runs[rid] = PlaneRun(rid, kind, rule, np.asarray(d.path, np.float32)[: steps + 1],
-                             at if 0 <= at <= steps else -1)
+        d = optim.cut(optim.descend(problem, kind, lam, alpha, w0,
+                                    steps=max(steps, optim.STEPS_COMPILED), rule=rule), steps)
+        runs[rid] = PlaneRun(rid, kind, rule, np.asarray(d.path, np.float32), int(d.diverged_at))
     mins = {k: np.asarray(solve.minimize(problem, k, lam if k != "none" else 0.0, w0=start),
                           np.float64) for k in ("none", "l1", "l2")}
     return Plane(problem, np.asarray(w1), np.asarray(w2), J, P, runs, mins, tuple(start))
@@ -425,7 +421,7 @@ def scene(lam: float, alpha: float, *, a: float, c: float, w0: float, steps: int
       lam, alpha: λ and the step size α.
       a, c: the data loss J(w) = ½a(w − c)²; ``data=False`` drops it (a = 0).
       w0: the start of the one-weight runs and of the Zeno runs.
-      steps: updates of the one-weight and two-weight runs (≤ ``STEPS_COMPILED`` is free).
+      steps: updates of the one-weight and two-weight runs (≤ ``optim.STEPS_COMPILED`` is free).
       problem: the Landscape page's problem for the two-weight view.
 
     Returns:

@@ -49,7 +49,7 @@ import numpy as np
 from jax import lax
 
 from core import data as datasets
-from core import penalties, problems
+from core import optim, penalties, problems
 from core.data import Dataset
 
 MODELS = ("logistic", "mlp")
@@ -62,7 +62,6 @@ CHUNK = 10           # epochs per compiled call
 SNAPSHOTS = 21       # epochs at which every weight is kept (epoch 0 included)
 LOGISTIC_INIT = 0.1  # std of the logistic model's initial weights
 SMALL = 1e-3         # "almost zero": |w| below this
-DIVERGED_NORM = 1e8  # a run whose weights leave this norm has diverged (as core.optim)
 
 # (λ multiplier, mix = share of L1, dropout?) of each run: see the module docstring.
 _RUN_SPEC = {"none": (0.0, 1.0, False), "l1": (1.0, 1.0, False), "l2": (1.0, 0.0, False),
@@ -249,7 +248,7 @@ class _State(NamedTuple):
 
 def _finite_norm(model, params):
     w = penalized_weights(model, params)
-    ok = jnp.all(jnp.isfinite(w), axis=-1) & (jnp.linalg.norm(w, axis=-1) < DIVERGED_NORM)
+    ok = jnp.all(jnp.isfinite(w), axis=-1) & (jnp.linalg.norm(w, axis=-1) < optim.DIVERGED_NORM)
     for name in ("b1", "b2"):
         if name in params:
             b = params[name].reshape(params[name].shape[:1] + (-1,))
