@@ -26,34 +26,37 @@ def use_compilation_cache(path: Path = CACHE_DIR) -> Path:
 
 
 def warm() -> None:
-    """Compile what the pages run at their defaults (every problem, penalty and rule)."""
+    """Compile what the pages run at their defaults (each page's ``DEFAULTS``, in
+    ``core.scenes``), for every problem, penalty and rule the first screen offers."""
     from core import penalties, problems
-    from core.scenes import geometry, landscape, sweep, update_rules
+    from core.scenes import crosses, geometry, landscape, sweep, update_rules, weights
 
-    # 0.52 is not in the λ family: the one-λ member a move computes compiles too
-    for lam in (0.5, 0.52):
+    d = landscape.DEFAULTS
+    start = (d["w1"], d["w2"])
+    # a λ off the family too: the one-λ member a move computes compiles as well
+    for lam in (d["lam"], d["lam"] + 0.02):
         for problem in problems.LOSSES:
             for kind in penalties.KINDS:
-                landscape.scene(problem, kind, lam, alpha=0.1, steps=100, w0=(-2.5, 2.5))
+                landscape.scene(problem, kind, lam, alpha=d["alpha"], steps=d["steps"], w0=start)
         for rule in ("subgradient", "clip"):
-            landscape.scene("least_squares", "l1", lam, alpha=0.1, steps=100, w0=(-2.5, 2.5),
-                             rule=rule)
-    geometry.scene((2.0, 1.2), 2.5, 110.0, 1.2, 0.7)
-    geometry.monte_carlo(1000)
+            landscape.scene(d["problem"], d["penalty"], lam, alpha=d["alpha"], steps=d["steps"],
+                            w0=start, rule=rule)
+    d = geometry.DEFAULTS
+    geometry.scene((d["c1"], d["c2"]), d["elong"], d["rot"], d["t"], d["lam"])
+    geometry.monte_carlo(d["mc_n"])
+    d = update_rules.DEFAULTS
     for problem in problems.LOSSES:
-        update_rules.scene(0.6, 0.1, a=1.0, c=0.5, w0=1.5, steps=60, problem=problem)
+        update_rules.scene(d["lam"], d["alpha"], a=d["a"], c=d["c"], w0=d["w0"],
+                           steps=d["steps"], problem=problem)
     # Sparse crosses: the number of cells is a shape, so one fit and one λ sweep per cell size
-    from core.scenes import crosses
-
+    d = crosses.DEFAULTS
     for size in crosses.RESOLUTIONS:
-        crosses.scene(size, 0.002, 0.5)
+        crosses.scene(size, d["lambda"], d["step"])
     # Weights: one compile a model (epochs, d and every number are traced, not shapes)
-    from core.scenes import weights
-
+    d = weights.DEFAULTS
     for model in weights.MODELS:
-        weights.scene(model=model, d=100, k=5, flip=0.1, seed=0, lam=0.05, drop=0.5, alpha=0.3,
-                    epochs=1)
-
+        weights.scene(model=model, d=d["d"], k=d["k"], flip=d["flip"], seed=d["seed"],
+                      lam=d["lam"], drop=d["drop"], alpha=d["alpha"], epochs=1)
     sweep.warm()
 
 

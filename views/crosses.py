@@ -8,7 +8,7 @@ from ui.controls import PALETTE
 from ui.kit import Preset
 
 PAGE = "crosses"
-DEFAULTS = {"res": 2.0, "lambda": 0.002, "step": 0.5, "seed": 0}
+DEFAULTS = crosses.DEFAULTS
 # The controls a preset sets; presenter mode and predict-first are kept as they are. The keys
 # are this page's own ("lambda", not the other pages' "lam"): the options differ, and a
 # value left in the session by another page must not land on a control that lacks it.

@@ -10,8 +10,7 @@ from ui.controls import PALETTE, PENALTY_NAMES
 from ui.kit import Preset
 
 PAGE = "geometry"
-DEFAULTS = {"c1": 2.0, "c2": 1.2, "elong": 2.5, "rot": 110, "t": 1.2, "lam": 0.7,
-            "mc_n": 1000, "mc_seed": 0, "mc_elong": 2.5, "mc_rot": 90, "mc_share": 0.5}
+DEFAULTS = geometry.DEFAULTS
 # The controls a preset sets; the Monte Carlo's and presenter mode are kept as they are.
 MODEL_KEYS = ("c1", "c2", "elong", "rot", "t", "lam")
 PRESETS = {

@@ -9,9 +9,7 @@ from ui.controls import PALETTE, PENALTY_NAMES
 from ui.kit import Preset
 
 PAGE = "landscape"
-DEFAULTS = {"problem": "least_squares", "penalty": "l1", "lam": 0.5, "mix": 0.5,
-            "rule": "proximal", "alpha": 0.1, "steps": 100, "w1": -2.5, "w2": 2.5,
-            "view": "contours"}
+DEFAULTS = landscape.DEFAULTS
 VIEWS = {"contours": "Contours", "surface": "3D surface"}
 # The controls a preset sets; the view and presenter mode are kept as they are.
 MODEL_KEYS = ("problem", "penalty", "lam", "mix", "rule", "alpha", "steps", "w1", "w2")

@@ -10,8 +10,7 @@ from ui.controls import PALETTE, PENALTY_NAMES
 from ui.kit import Preset
 
 PAGE = "sweep"
-DEFAULTS = {"lam": 0.1, "penalty": "l2", "noise": 0.5, "n": 25, "degree": 12, "cv": False,
-            "folds": 5, "out": 0.15}
+DEFAULTS = sweep.DEFAULTS
 # The controls a preset sets; presenter mode and predict-first are kept as they are.
 MODEL_KEYS = ("lam", "penalty", "noise", "n", "degree", "cv", "folds", "out")
 LAST_LAM = "_sweep_last_lam"  # the λ of this session's previous run (which chart goes first)

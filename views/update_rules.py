@@ -9,8 +9,7 @@ from ui.controls import PALETTE, PROBLEM_NAMES
 from ui.kit import Preset
 
 PAGE = "update"
-DEFAULTS = {"lam": 0.6, "alpha": 0.1, "data": True, "a": 1.0, "c": 0.5, "w0": 1.5,
-            "steps": 60, "k": 0, "problem": "least_squares"}
+DEFAULTS = update_rules.DEFAULTS
 # The controls a preset sets; presenter mode and predict-first are kept as they are.
 MODEL_KEYS = ("lam", "alpha", "data", "a", "c", "w0", "steps", "k", "problem")
 STEPS_MAX = update_rules.STEPS_MAX

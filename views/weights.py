@@ -9,8 +9,7 @@ from ui.controls import PALETTE
 from ui.kit import Preset
 
 PAGE = "weights"
-DEFAULTS = {"model": "logistic", "lam": 0.05, "drop": 0.5, "epochs": 50, "alpha": 0.3,
-            "d": 100, "k": 5, "flip": 0.1, "seed": 0}
+DEFAULTS = weights.DEFAULTS
 # The controls a preset sets; presenter mode and predict-first are kept as they are.
 MODEL_KEYS = tuple(DEFAULTS)
 MODEL_NAMES = {"logistic": "logistic", "mlp": "MLP"}

@@ -34,6 +34,11 @@ from jax import lax
 from core import grids, penalties, problems, solve
 from core.scenes.landscape import lambda_family
 
+# The page's controls at their defaults (``views/geometry.py`` starts from them, and
+# ``core.runtime.warm`` compiles what they need).
+DEFAULTS = {"c1": 2.0, "c2": 1.2, "elong": 2.5, "rot": 110, "t": 1.2, "lam": 0.7,
+            "mc_n": 1000, "mc_seed": 0, "mc_elong": 2.5, "mc_rot": 90, "mc_share": 0.5}
+
 BALLS = ("l1", "l2")
 TOL = 1e-9          # projected-gradient residual at which the constrained solver stops
 MAX_ITER = 5_000

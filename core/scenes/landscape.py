@@ -15,6 +15,12 @@ import numpy as np
 
 from core import grids, optim, penalties, problems, solve
 
+# The page's controls at their defaults (``views/landscape.py`` starts from them, and
+# ``core.runtime.warm`` compiles what they need).
+DEFAULTS = {"problem": "least_squares", "penalty": "l1", "lam": 0.5, "mix": 0.5,
+            "rule": "proximal", "alpha": 0.1, "steps": 100, "w1": -2.5, "w2": 2.5,
+            "view": "contours"}
+
 
 class Minimizer(NamedTuple):
     kind: str

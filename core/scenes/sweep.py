@@ -27,6 +27,11 @@ from jax import lax
 
 from core import problems, solve
 
+# The page's controls at their defaults (``views/sweep.py`` starts from them, and
+# ``core.runtime.warm`` compiles what they need).
+DEFAULTS = {"lam": 0.1, "penalty": "l2", "noise": 0.5, "n": 25, "degree": 12, "cv": False,
+            "folds": 5, "out": 0.15}
+
 KINDS = ("l1", "elastic_net", "l2")
 MIX = 0.5  # the elastic net's share of L1 on this page
 
@@ -575,7 +580,8 @@ def residuals(share: float, *, seed: int = 0) -> Residuals:
 def warm() -> None:
     """Compile what the page runs (paths, the fits with and without CV, both lines), for
     ``core.runtime.warm``: every other setting of the page reuses these compiled functions."""
+    d = DEFAULTS
     paths()
-    bias_variance(0.5, 25, 12)
-    bias_variance(0.5, 25, 12, 5)
-    residuals(0.15)
+    bias_variance(d["noise"], d["n"], d["degree"])
+    bias_variance(d["noise"], d["n"], d["degree"], d["folds"])
+    residuals(d["out"])

@@ -33,6 +33,11 @@ from jax import lax
 
 from core import grids, optim, problems, solve
 
+# The page's controls at their defaults (``views/update_rules.py`` starts from them, and
+# ``core.runtime.warm`` compiles what they need).
+DEFAULTS = {"lam": 0.6, "alpha": 0.1, "data": True, "a": 1.0, "c": 0.5, "w0": 1.5,
+            "steps": 60, "k": 0, "problem": "least_squares"}
+
 # The runs of the one-weight view, in drawing order: (id, penalty, rule).
 RUNS = (
     ("none", "none", "proximal"),            # plain gradient descent, for comparison

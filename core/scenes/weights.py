@@ -52,6 +52,11 @@ from core import data as datasets
 from core import optim, penalties, problems
 from core.data import Dataset
 
+# The page's controls at their defaults (``views/weights.py`` starts from them, and
+# ``core.runtime.warm`` compiles what they need).
+DEFAULTS = {"model": "logistic", "lam": 0.05, "drop": 0.5, "epochs": 50, "alpha": 0.3,
+            "d": 100, "k": 5, "flip": 0.1, "seed": 0}
+
 MODELS = ("logistic", "mlp")
 RUNS = ("none", "l1", "l2", "dropout")
 HIDDEN = 32          # hidden units of the MLP
