@@ -77,9 +77,22 @@ def crosses_page() -> None:
             show = kit.predict_reveal(PAGE, (size, lam, alpha, seed), main=True)
     size = int(size)
     scene = computed(size, float(lam), float(alpha), int(seed))
+    main_section(stage, scene, show, f"{size}deg-lambda-{lam:g}")
+    st.latex(dimension_latex(scene))
+    st.latex(minute_latex())
+    st.latex(objective_latex(scene))
+    st.latex(update_latex(scene))
+    bytes_and_sweep_section(scene, show, size, lam)
+    data_section(scene, seed)
+    kit.share_link()
+    kit.show_code(crosses.train_cells, crosses.closed_form)
+
+
+def main_section(stage: kit.Stage, scene, show: bool, name: str) -> None:
+    """The L1 and L2 maps of the cells, the page's main chart, with their numbers."""
     stage.main_chart(figures.crosses_map_figure(scene, palette=PALETTE, names=NAMES,
                                                 show_answer=show),
-                     "crosses_chart", f"crosses-{size}deg-lambda-{lam:g}", lead=True)
+                     "crosses_chart", f"crosses-{name}", lead=True)
     with stage.below:
         if show:
             st.caption("Coloured: a non-zero weight. Grey: the cell has training points but "
@@ -93,11 +106,9 @@ def crosses_page() -> None:
         if show:
             kit.prose(threshold_sentence(scene))
 
-    st.latex(dimension_latex(scene))
-    st.latex(minute_latex())
-    st.latex(objective_latex(scene))
-    st.latex(update_latex(scene))
 
+def bytes_and_sweep_section(scene, show: bool, size: int, lam: float) -> None:
+    """What each model costs in bytes, and the runs across λ."""
     st.subheader("Bytes at inference")
     kit.chart(figures.bytes_figure(scene, palette=PALETTE, names=NAMES,
                                    minute_cells=crosses.MINUTE_CELLS, show_answer=show),
@@ -115,6 +126,9 @@ def crosses_page() -> None:
               "falls as λ grows; its test error stays close to L2's until λ is too large, "
               "then both underfit.")
 
+
+def data_section(scene, seed: int) -> None:
+    """Where the training points are, and what they are made of."""
     st.subheader("The data")
     kit.chart(figures.crosses_data_figure(scene), "data_chart", f"crosses-data-seed-{seed}")
     kit.prose(f"{scene.n_train:,} training and {scene.n_test:,} test points, made in code: "
@@ -122,9 +136,6 @@ def crosses_page() -> None:
               f"level, some below) and a thin {crosses.BACKGROUND:.0%} spread over rough "
               "continents. Far from a downtown a price is the base level plus noise, so most "
               "cells carry nothing worth a weight.")
-
-    kit.share_link()
-    kit.show_code(crosses.train_cells, crosses.closed_form)
 
 
 # ---- text with today's numbers -------------------------------------------------------------

@@ -72,48 +72,57 @@ def geometry_page() -> None:
         # The charts t and λ move are built and sent before the how-often section below
         # them, whose own controls must still be made inside this block
         scene = geometry.scene((c1, c2), elong, rot, t, lam)
-        l1, l2 = scene.constrained["l1"], scene.constrained["l2"]
 
-        stage.main_chart(figures.constrained_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
-                                                    show_answer=show),
-                         "geometry_chart", f"constrained-t-{t:g}")
-        with stage.below:
-            kit.prose("Shrink the level sets of J (grey) from the red star until one just touches "
-                      "the ball: that **touching level set** (solid) meets the ball at the "
-                      "constrained answer. The diamond's corners stick out, so they are usually "
-                      "touched first.")
-            inside = [PENALTY_NAMES[k] for k in geometry.BALLS
-                      if float(geometry.norm(k, scene.center)) <= t]
-            if inside:
-                both = len(inside) > 1
-                st.info(f"The {' and the '.join(inside)} ball{'s' if both else ''} already "
-                        f"hold{'' if both else 's'} J's own minimizer (the red star): "
-                        f"{'those constraints do' if both else 'that constraint does'} nothing. "
-                        "Lower t to make it bind.")
-            st.latex(constrained_latex(scene))
-            if show:
-                st.markdown(answer_table(l1, l2))
-            if scene.residual > 10 * geometry.TOL:
-                st.warning(f"The constrained solver stopped before it converged (residual "
-                           f"{scene.residual:.1e}); the numbers shown may be slightly off.")
-
-        with duality_box:
-            kit.chart(figures.duality_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
-                                             show_answer=show),
-                      "duality_chart", f"penalized-vs-constrained-lambda-{lam:g}")
-            st.caption("Drag **scrub λ** under the chart to see other λ at once (nothing is "
-                       "recomputed); the λ slider above sets the numbers below and the link.")
-            st.latex(duality_latex(scene))
-            if show:
-                gap = max(d.gap for d in scene.duality.values())
-                st.caption(f"Largest gap between the constrained answer at t(λ) and the penalized "
-                           f"answer at λ, over the {len(scene.lams)} λ of the slider: {gap:.1e} "
-                           "(the solvers' tolerance).")
-
+        main_section(stage, scene, show)
+        duality_section(duality_box, scene, show)
         how_often()
 
     kit.show_code(geometry.project_l1_ball, geometry.project_l2_ball,
                   geometry.projected_gradient)
+
+
+def main_section(stage: kit.Stage, scene, show: bool) -> None:
+    """The level sets touching both balls at radius t, the page's main chart, with what it
+    says and the constrained answers under it."""
+    l1, l2 = scene.constrained["l1"], scene.constrained["l2"]
+    stage.main_chart(figures.constrained_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                                show_answer=show),
+                     "geometry_chart", f"constrained-t-{scene.t:g}")
+    with stage.below:
+        kit.prose("Shrink the level sets of J (grey) from the red star until one just touches "
+                  "the ball: that **touching level set** (solid) meets the ball at the "
+                  "constrained answer. The diamond's corners stick out, so they are usually "
+                  "touched first.")
+        inside = [PENALTY_NAMES[k] for k in geometry.BALLS
+                  if float(geometry.norm(k, scene.center)) <= scene.t]
+        if inside:
+            both = len(inside) > 1
+            st.info(f"The {' and the '.join(inside)} ball{'s' if both else ''} already "
+                    f"hold{'' if both else 's'} J's own minimizer (the red star): "
+                    f"{'those constraints do' if both else 'that constraint does'} nothing. "
+                    "Lower t to make it bind.")
+        st.latex(constrained_latex(scene))
+        if show:
+            st.markdown(answer_table(l1, l2))
+        if scene.residual > 10 * geometry.TOL:
+            st.warning(f"The constrained solver stopped before it converged (residual "
+                       f"{scene.residual:.1e}); the numbers shown may be slightly off.")
+
+
+def duality_section(duality_box, scene, show: bool) -> None:
+    """Penalized ↔ constrained over λ, in its box (its heading and λ are above it)."""
+    with duality_box:
+        kit.chart(figures.duality_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                         show_answer=show),
+                  "duality_chart", f"penalized-vs-constrained-lambda-{scene.lam:g}")
+        st.caption("Drag **scrub λ** under the chart to see other λ at once (nothing is "
+                   "recomputed); the λ slider above sets the numbers below and the link.")
+        st.latex(duality_latex(scene))
+        if show:
+            gap = max(d.gap for d in scene.duality.values())
+            st.caption(f"Largest gap between the constrained answer at t(λ) and the penalized "
+                       f"answer at λ, over the {len(scene.lams)} λ of the slider: {gap:.1e} "
+                       "(the solvers' tolerance).")
 
 
 @st.fragment

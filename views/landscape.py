@@ -1,5 +1,7 @@
 """Landscape: a two-weight loss plus λ·penalty, its minimizers and a descent path."""
 
+from typing import NamedTuple
+
 import streamlit as st
 
 from core import optim, penalties, solve
@@ -38,81 +40,110 @@ kit.header("Loss landscape",
            "weight of exactly 0), L2's circle only shrinks it.")
 
 
+class Controls(NamedTuple):
+    """What the page's controls hold, and whether the answer is shown."""
+
+    view: str
+    problem: str
+    kind: str
+    lam: float
+    mix: float
+    rule: str
+    alpha: float
+    steps: int
+    w1: float
+    w2: float
+    show: bool
+
+
 @st.fragment
 def landscape_page() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
         stage = block.stage("λ")
-        with stage.control:
-            lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
-                                       DEFAULTS["lam"])
-        with stage.side:
-            view = controls.choose("View", "view", VIEWS, DEFAULTS["view"], horizontal=True)
-            problem = controls.select("Problem (data loss J)", "problem",
-                                      controls.PROBLEM_NAMES, DEFAULTS["problem"])
-            kind = controls.select("Penalty P", "penalty", PENALTY_NAMES, DEFAULTS["penalty"],
-                                   help="L0 and Lp (p = ½) are non-convex: shown for comparison.")
-            mix = controls.slider("Elastic-net mix (share of L1)", "mix", 0.0, 1.0,
-                                  DEFAULTS["mix"], 0.05, disabled=kind != "elastic_net")
-            rule = controls.select("Update rule", "rule", controls.RULE_NAMES, DEFAULTS["rule"],
-                                   help="How the penalty enters each gradient step.")
-            alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
-                                         DEFAULTS["alpha"])
-            steps = controls.slider("Steps", "steps", 1, optim.STEPS_COMPILED, DEFAULTS["steps"], 1)
-            w1 = controls.slider("Start w₁", "w1", -5.0, 5.0, DEFAULTS["w1"], 0.1)
-            w2 = controls.slider("Start w₂", "w2", -3.0, 3.0, DEFAULTS["w2"], 0.1)
-        with stage.reveal:
-            show = kit.predict_reveal(PAGE, (problem, kind, lam, mix, rule, alpha, steps, w1, w2),
-                                      main=True)
+        c = page_controls(stage)
 
-    scene = landscape.scene(problem, kind, lam, alpha=alpha, steps=steps, w0=(w1, w2),
-                             rule=rule, mix=mix)
-    run = scene.run()
-    if view == "contours":
+    scene = landscape.scene(c.problem, c.kind, c.lam, alpha=c.alpha, steps=c.steps,
+                            w0=(c.w1, c.w2), rule=c.rule, mix=c.mix)
+    main_section(stage, scene, c)
+    st.latex(objective_latex(c.kind, c.lam, c.mix))
+    st.latex(update_latex(c.kind, c.rule, c.lam, c.alpha))
+    if c.show:
+        st.subheader("Minimizers")
+        st.markdown(minimizer_table(scene))
+    more_views_section(scene, c)
+    kit.share_link()
+    kit.show_code(penalties.prox, solve.minimize)
+
+
+def page_controls(stage: kit.Stage) -> Controls:
+    """λ on the first screen, the problem, penalty, rule and start beside it."""
+    with stage.control:
+        lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
+                                   DEFAULTS["lam"])
+    with stage.side:
+        view = controls.choose("View", "view", VIEWS, DEFAULTS["view"], horizontal=True)
+        problem = controls.select("Problem (data loss J)", "problem",
+                                  controls.PROBLEM_NAMES, DEFAULTS["problem"])
+        kind = controls.select("Penalty P", "penalty", PENALTY_NAMES, DEFAULTS["penalty"],
+                               help="L0 and Lp (p = ½) are non-convex: shown for comparison.")
+        mix = controls.slider("Elastic-net mix (share of L1)", "mix", 0.0, 1.0,
+                              DEFAULTS["mix"], 0.05, disabled=kind != "elastic_net")
+        rule = controls.select("Update rule", "rule", controls.RULE_NAMES, DEFAULTS["rule"],
+                               help="How the penalty enters each gradient step.")
+        alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
+                                     DEFAULTS["alpha"])
+        steps = controls.slider("Steps", "steps", 1, optim.STEPS_COMPILED, DEFAULTS["steps"], 1)
+        w1 = controls.slider("Start w₁", "w1", -5.0, 5.0, DEFAULTS["w1"], 0.1)
+        w2 = controls.slider("Start w₂", "w2", -3.0, 3.0, DEFAULTS["w2"], 0.1)
+    with stage.reveal:
+        show = kit.predict_reveal(PAGE, (problem, kind, lam, mix, rule, alpha, steps, w1, w2),
+                                  main=True)
+    return Controls(view, problem, kind, lam, mix, rule, alpha, steps, w1, w2, show)
+
+
+def main_section(stage: kit.Stage, scene, c: Controls) -> None:
+    """The landscape (contours or surface), the page's main chart, with notices under it."""
+    if c.view == "contours":
         fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
-                                       w0=(w1, w2), show_answer=show)
+                                       w0=(c.w1, c.w2), show_answer=c.show)
     else:
         fig = figures.surface_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
-                                     show_answer=show)
-    stage.main_chart(fig, "landscape_chart", f"landscape-{problem}-{kind}-lambda-{lam:g}")
+                                     show_answer=c.show)
+    stage.main_chart(fig, "landscape_chart",
+                     f"landscape-{c.problem}-{c.kind}-lambda-{c.lam:g}")
+    run = scene.run()
     with stage.below:
         st.caption("Drag **scrub λ** under the chart to see other λ at once (nothing is "
                    "recomputed); the λ slider sets the numbers below and the link.")
         if run.diverged_at >= 0:
             L = scene.smoothness
-            why = f" (α·L = {alpha:g} × {L:.3g} = {alpha * L:.3g} > 2)" if L else ""
-            kit.warn_diverged({"the path": run.diverged_at}, alpha, why=why)
-        if problem == "sine":
+            why = f" (α·L = {c.alpha:g} × {L:.3g} = {c.alpha * L:.3g} > 2)" if L else ""
+            kit.warn_diverged({"the path": run.diverged_at}, c.alpha, why=why)
+        if c.problem == "sine":
             st.info(f"J + λ·P has **{scene.local_minima}** local minima in this window. "
                     "Raise λ with L2 and watch the bad ones disappear: regularization makes "
                     "the landscape more convex.")
-        if kind in ("l0", "lp"):
+        if c.kind in ("l0", "lp"):
             kit.prose("L0 counts the non-zero weights; Lp with p = ½ lies between L0 and L1. "
                       "Both are non-convex (their level sets bend inwards); L1 is the closest "
                       "convex stand-in. Their proximal step is a hard (L0) or half (Lp) "
                       "threshold.")
 
-    st.latex(objective_latex(kind, lam, mix))
-    st.latex(update_latex(kind, rule, lam, alpha))
-    if show:
-        st.subheader("Minimizers")
-        st.markdown(minimizer_table(scene))
 
+def more_views_section(scene, c: Controls) -> None:
+    """The primer's L1 | L2 figure, and the cost along the path once it is revealed."""
     st.subheader("L1 and L2 side by side")
     kit.prose("The primer's figure: the same data loss and the same λ. The diamond's corners "
               "sit on the axes, so the L1 minimizer tends to land on one; the circle has no "
               "corners.")
     kit.chart(figures.side_by_side_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
-                                          show_answer=show),
-              "side_by_side_chart", f"l1-vs-l2-{problem}-lambda-{lam:g}")
-
-    if show:
+                                          show_answer=c.show),
+              "side_by_side_chart", f"l1-vs-l2-{c.problem}-lambda-{c.lam:g}")
+    if c.show:
         st.subheader("Cost along the path")
-        kit.chart(figures.path_costs_figure(run.costs, color=PALETTE[kind],
-                                            name=PENALTY_NAMES[kind]),
-                  "path_costs_chart", f"path-costs-{problem}-{kind}")
-
-    kit.share_link()
-    kit.show_code(penalties.prox, solve.minimize)
+        kit.chart(figures.path_costs_figure(scene.run().costs, color=PALETTE[c.kind],
+                                            name=PENALTY_NAMES[c.kind]),
+                  "path_costs_chart", f"path-costs-{c.problem}-{c.kind}")
 
 
 def minimizer_table(scene) -> str:

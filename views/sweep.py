@@ -1,6 +1,8 @@
 """λ sweep & residuals: coefficient paths over λ, train vs validation error (bias and variance),
 and L1 vs L2 as losses on residuals."""
 
+from typing import NamedTuple
+
 import streamlit as st
 
 from core import solve
@@ -52,108 +54,137 @@ kit.header("λ sweep & residuals",
            "model has not seen. Last, L1 and L2 as *losses*: what they do with outliers.")
 
 
+class Controls(NamedTuple):
+    """What the page's controls hold, and whether the answer is shown."""
+
+    lam: float
+    kind: str
+    noise: float
+    n: int
+    degree: int
+    cv: bool
+    folds: int
+    share: float
+    show: bool
+
+
 @st.fragment
 def sweep_page() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
         stage = block.stage("λ")
-        with stage.control:
-            lam = controls.pick_number("λ, regularization strength", "lam",
-                                       sweep.LAMBDAS.tolist(), DEFAULTS["lam"],
-                                       help=f"{len(sweep.LAMBDAS)} values from 0.0001 to 1000, "
-                                            "24 a decade: the grid every curve is computed on.")
-        with stage.side:
-            kit.prose(f"{sweep.N_PATHS} samples of {sweep.D_PATHS} correlated features "
-                      "(neighbours correlate at 0.6); y depends on x₁, x₂ and x₅ only.")
-        st.subheader("Choosing λ: bias and variance")
-        bv_left, bv_right = st.columns([1, 3], gap="medium")
-        with bv_left:
-            kind = controls.select("Penalty P", "penalty", KIND_NAMES, DEFAULTS["penalty"])
-            noise = controls.slider("Noise σ", "noise", 0.0, 2.0, DEFAULTS["noise"], 0.05,
-                                    help="y = f(x) + σ·ε: the part no model can predict.")
-            n = controls.slider("Training points n", "n", 10, sweep.N_MAX, DEFAULTS["n"], 5)
-            degree = controls.slider("Polynomial degree", "degree", 1, sweep.DEGREE_MAX,
-                                     DEFAULTS["degree"], 1,
-                                     help="Features P₁(x) … P_degree(x) (Legendre polynomials, "
-                                          "standardized): more degree, more capacity.")
-            cv = controls.toggle("k-fold cross-validation", "cv", DEFAULTS["cv"],
-                                 help="Estimate the validation error from the training points "
-                                      "alone: fit on k − 1 folds, test on the one left out.")
-            folds = controls.slider("k, folds", "folds", 2, sweep.FOLDS_MAX, DEFAULTS["folds"], 1,
-                                    disabled=not cv)
-        st.subheader("L1 and L2 as losses: residuals")
-        res_left, res_right = st.columns([1, 3], gap="medium")
-        with res_left:
-            share = controls.slider("Share of outliers", "out", 0.0, 0.5, DEFAULTS["out"], 0.05,
-                                    help="Points pushed up by 4 to 9: bad measurements.")
-        with stage.reveal:
-            show = kit.predict_reveal(PAGE, (lam, kind, noise, n, degree, cv, folds, share),
-                                      main=True)
+        c, bv_right, res_right = page_controls(stage)
 
     paths = sweep.paths()
-    i = paths.index(lam)
-    errors = sweep.bias_variance_cached(noise, n, degree, folds if cv else 0)
-    res = sweep.residuals(share)
-
-    def bias_section(lead: bool) -> None:
-        with bv_right:
-            kit.chart(figures.bias_variance_figure(errors, kind, i, palette=PALETTE,
-                                                   names=PENALTY_NAMES, show_answer=show),
-                      "sweep_bias_chart", f"bias-variance-{kind}-lambda-{lam:g}", lead=lead)
-            kit.prose(f"y = sin(3x) + 0.4·cos(7x) + σ·ε, fitted on n = {n} points with "
-                      f"{degree} polynomial features and scored on {sweep.N_VAL} fresh points "
-                      "(validation). Left: the model is free to chase the noise of its few "
-                      "training points; right: it is held so tight it misses the pattern.")
-            if n <= degree + 1:
-                st.info(f"n = {n} training points and {degree} features (plus the mean): least "
-                        "squares can pass through every training point, so at small λ the train "
-                        "error is near 0 and the validation error explodes.")
-            if not errors.converged:
-                st.warning(f"The solver stopped after {solve.MAX_ITER:,} iterations before "
-                           f"reaching its tolerance at some λ (largest residual "
-                           f"{errors.residual:.1e}): the curves there may be slightly off.")
-            for line in errors_latex(errors, kind, i, show):
-                st.latex(line)
-            if show:
-                st.markdown(best_table(errors, kind))
-
-    def paths_section(lead: bool) -> None:
-        stage.main_chart(figures.paths_figure(paths, i, palette=PALETTE, names=PENALTY_NAMES,
-                                              mix=sweep.MIX, show_answer=show),
-                         "sweep_paths_chart", f"paths-lambda-{lam:g}", lead=lead)
-        with stage.below:
-            kit.prose("Each line is one weight as λ grows (left to right). Solid: the three "
-                      "features y is made from; dotted: the five that do not matter. L1 drops "
-                      "them to **exactly 0** one by one (bottom row: how many are left); L2 "
-                      "shrinks all eight and zeros none.")
-            if max(float(r.max()) for r in paths.residual.values()) >= solve.TOL:
-                st.warning("The solver stopped before reaching its tolerance at some λ: the paths "
-                           "there may be slightly off.")
-            for line in paths_latex(paths, i):
-                st.latex(line)
-
+    i = paths.index(c.lam)
+    errors = sweep.bias_variance_cached(c.noise, c.n, c.degree, c.folds if c.cv else 0)
     # The chart the student just moved is sent first, and alone (kit.chart's lead): charts
     # that reach the browser together are drawn in one go. A λ move changes both, so the
     # paths lead; a σ, n, degree or CV move changes the bias/variance chart alone.
-    lam_moved = st.session_state.get(LAST_LAM) != lam
-    st.session_state[LAST_LAM] = lam
-    first, second = (paths_section, bias_section) if lam_moved else (bias_section, paths_section)
-    first(lead=True)
-    second(lead=False)
-
+    lam_moved = st.session_state.get(LAST_LAM) != c.lam
+    st.session_state[LAST_LAM] = c.lam
+    sections = [lambda lead: paths_section(stage, paths, i, c, lead),
+                lambda lead: bias_section(bv_right, errors, i, c, lead)]
+    first, second = sections if lam_moved else sections[::-1]
+    first(True)
+    second(False)
     with res_right:
-        kit.chart(figures.residuals_figure(res, palette=PALETTE, show_answer=show),
-                  "sweep_residuals_chart", f"residuals-outliers-{share:g}")
-        kit.prose("Squared loss (L2) pays the square of a residual, so its line leans towards "
-                  "the outliers to shrink the largest ones: its biggest residuals are smaller, "
-                  "but hardly any is small. Absolute loss (L1) pays in proportion: it leaves "
-                  "the outliers far out (larger residuals) and passes **exactly** through two "
-                  "points (a line has two parameters), whose residuals are exactly 0.")
-        if show:
-            for line in residuals_latex(res):
-                st.latex(line)
+        residuals_section(sweep.residuals(c.share), c)
 
     kit.share_link()
     kit.show_code(sweep.coefficient_paths, sweep.absolute_loss_line, sweep.choose)
+
+
+def page_controls(stage: kit.Stage):
+    """The λ control on the first screen, the bias/variance and residuals sections' own
+    controls beside their charts; returns the values and those two charts' columns."""
+    with stage.control:
+        lam = controls.pick_number("λ, regularization strength", "lam",
+                                   sweep.LAMBDAS.tolist(), DEFAULTS["lam"],
+                                   help=f"{len(sweep.LAMBDAS)} values from 0.0001 to 1000, "
+                                        "24 a decade: the grid every curve is computed on.")
+    with stage.side:
+        kit.prose(f"{sweep.N_PATHS} samples of {sweep.D_PATHS} correlated features "
+                  "(neighbours correlate at 0.6); y depends on x₁, x₂ and x₅ only.")
+    st.subheader("Choosing λ: bias and variance")
+    bv_left, bv_right = st.columns([1, 3], gap="medium")
+    with bv_left:
+        kind = controls.select("Penalty P", "penalty", KIND_NAMES, DEFAULTS["penalty"])
+        noise = controls.slider("Noise σ", "noise", 0.0, 2.0, DEFAULTS["noise"], 0.05,
+                                help="y = f(x) + σ·ε: the part no model can predict.")
+        n = controls.slider("Training points n", "n", 10, sweep.N_MAX, DEFAULTS["n"], 5)
+        degree = controls.slider("Polynomial degree", "degree", 1, sweep.DEGREE_MAX,
+                                 DEFAULTS["degree"], 1,
+                                 help="Features P₁(x) … P_degree(x) (Legendre polynomials, "
+                                      "standardized): more degree, more capacity.")
+        cv = controls.toggle("k-fold cross-validation", "cv", DEFAULTS["cv"],
+                             help="Estimate the validation error from the training points "
+                                  "alone: fit on k − 1 folds, test on the one left out.")
+        folds = controls.slider("k, folds", "folds", 2, sweep.FOLDS_MAX, DEFAULTS["folds"], 1,
+                                disabled=not cv)
+    st.subheader("L1 and L2 as losses: residuals")
+    res_left, res_right = st.columns([1, 3], gap="medium")
+    with res_left:
+        share = controls.slider("Share of outliers", "out", 0.0, 0.5, DEFAULTS["out"], 0.05,
+                                help="Points pushed up by 4 to 9: bad measurements.")
+    with stage.reveal:
+        show = kit.predict_reveal(PAGE, (lam, kind, noise, n, degree, cv, folds, share),
+                                  main=True)
+    return Controls(lam, kind, noise, n, degree, cv, folds, share, show), bv_right, res_right
+
+
+def bias_section(column, errors, i: int, c: Controls, lead: bool) -> None:
+    """Train and validation error over λ, in its column, with what it says."""
+    with column:
+        kit.chart(figures.bias_variance_figure(errors, c.kind, i, palette=PALETTE,
+                                               names=PENALTY_NAMES, show_answer=c.show),
+                  "sweep_bias_chart", f"bias-variance-{c.kind}-lambda-{c.lam:g}", lead=lead)
+        kit.prose(f"y = sin(3x) + 0.4·cos(7x) + σ·ε, fitted on n = {c.n} points with "
+                  f"{c.degree} polynomial features and scored on {sweep.N_VAL} fresh points "
+                  "(validation). Left: the model is free to chase the noise of its few "
+                  "training points; right: it is held so tight it misses the pattern.")
+        if c.n <= c.degree + 1:
+            st.info(f"n = {c.n} training points and {c.degree} features (plus the mean): "
+                    "least squares can pass through every training point, so at small λ the "
+                    "train error is near 0 and the validation error explodes.")
+        if not errors.converged:
+            st.warning(f"The solver stopped after {solve.MAX_ITER:,} iterations before "
+                       f"reaching its tolerance at some λ (largest residual "
+                       f"{errors.residual:.1e}): the curves there may be slightly off.")
+        for line in errors_latex(errors, c.kind, i, c.show):
+            st.latex(line)
+        if c.show:
+            st.markdown(best_table(errors, c.kind))
+
+
+def paths_section(stage: kit.Stage, paths, i: int, c: Controls, lead: bool) -> None:
+    """The coefficient paths, the page's main chart, with what they say under them."""
+    stage.main_chart(figures.paths_figure(paths, i, palette=PALETTE, names=PENALTY_NAMES,
+                                          mix=sweep.MIX, show_answer=c.show),
+                     "sweep_paths_chart", f"paths-lambda-{c.lam:g}", lead=lead)
+    with stage.below:
+        kit.prose("Each line is one weight as λ grows (left to right). Solid: the three "
+                  "features y is made from; dotted: the five that do not matter. L1 drops "
+                  "them to **exactly 0** one by one (bottom row: how many are left); L2 "
+                  "shrinks all eight and zeros none.")
+        if max(float(r.max()) for r in paths.residual.values()) >= solve.TOL:
+            st.warning("The solver stopped before reaching its tolerance at some λ: the paths "
+                       "there may be slightly off.")
+        for line in paths_latex(paths, i):
+            st.latex(line)
+
+
+def residuals_section(res, c: Controls) -> None:
+    """Squared against absolute loss on data with outliers."""
+    kit.chart(figures.residuals_figure(res, palette=PALETTE, show_answer=c.show),
+              "sweep_residuals_chart", f"residuals-outliers-{c.share:g}")
+    kit.prose("Squared loss (L2) pays the square of a residual, so its line leans towards "
+              "the outliers to shrink the largest ones: its biggest residuals are smaller, "
+              "but hardly any is small. Absolute loss (L1) pays in proportion: it leaves "
+              "the outliers far out (larger residuals) and passes **exactly** through two "
+              "points (a line has two parameters), whose residuals are exactly 0.")
+    if c.show:
+        for line in residuals_latex(res):
+            st.latex(line)
 
 
 # ---- text with today's numbers -------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Update rules: one weight, step by step, under L1 (subgradient, clip, proximal) and L2."""
 
+from typing import NamedTuple
+
 import streamlit as st
 
 from core import optim
@@ -50,52 +52,89 @@ kit.header("Update rules",
            "on exactly 0; L2 removes a share of w and, in real numbers, never gets there.")
 
 
+class Controls(NamedTuple):
+    """What the page's controls hold, and whether the answer is shown."""
+
+    lam: float
+    alpha: float
+    data: bool
+    a: float
+    c: float
+    w0: float
+    steps: int
+    k: int
+    problem: str
+    show: bool
+
+
 @st.fragment
 def update_rules_page() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
         stage = block.stage("λ")
-        with stage.control:
-            lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
-                                       DEFAULTS["lam"])
-        with stage.side:
-            alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
-                                         DEFAULTS["alpha"])
-            data = controls.toggle("Data loss J(w) = ½a(w − c)²", "data", DEFAULTS["data"],
-                                   help="Off: no data loss, only the penalty moves w.")
-            a = controls.slider("a, curvature of J", "a", 0.1, 4.0, DEFAULTS["a"], 0.1,
-                                disabled=not data)
-            c = controls.slider("c, where J is smallest", "c", -2.0, 2.0, DEFAULTS["c"], 0.1,
-                                disabled=not data)
-            w0 = controls.slider("Start w₀", "w0", -3.0, 3.0, DEFAULTS["w0"], 0.1)
-            steps = controls.slider("Steps", "steps", 1, STEPS_MAX, DEFAULTS["steps"], 1)
-        with stage.reveal:
-            show = kit.predict_reveal(PAGE, (lam, alpha, data, a, c, w0, steps), main=True)
-        below = st.container()
-        with below:
-            st.subheader("The k-th update, with today's numbers")
-            k = controls.slider("Step k shown in the formulas", "k", 0, STEPS_MAX - 1,
-                                DEFAULTS["k"], 1,
-                                help="The update that takes w_k to w_(k+1), for every rule.")
-        st.subheader("Two weights")
-        plane_box = st.container()
-        with plane_box:
-            problem = controls.select("Problem (the Landscape page's)", "problem",
-                                      PROBLEM_NAMES, DEFAULTS["problem"])
+        ctl, below, plane_box = page_controls(stage)
 
-    scene = update_rules.scene(lam, alpha, a=a, c=c, w0=w0, steps=steps, data=data, problem=problem)
-    k_shown = min(k, steps - 1)
+    scene = update_rules.scene(ctl.lam, ctl.alpha, a=ctl.a, c=ctl.c, w0=ctl.w0,
+                               steps=ctl.steps, data=ctl.data, problem=ctl.problem)
+    k_shown = min(ctl.k, ctl.steps - 1)
+    one_weight_section(stage, scene, ctl, k_shown)
+    # Sent right after the top chart (which leads: see kit.chart), before the formulas (above
+    # it on the page) and the Zeno chart (below), so it is drawn next.
+    with plane_box:
+        two_weights_section(scene, ctl)
+    with below:
+        formulas_section(scene, ctl, k_shown)
+    zeno_section(scene, ctl)
+    kit.share_link()
+    kit.show_code(optim.step, update_rules.zeno)
+
+
+def page_controls(stage: kit.Stage):
+    """λ on the first screen, the rest beside it, k over the formulas, the problem over the
+    two weights; returns the values and the formulas' and the two weights' containers."""
+    with stage.control:
+        lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
+                                   DEFAULTS["lam"])
+    with stage.side:
+        alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
+                                     DEFAULTS["alpha"])
+        data = controls.toggle("Data loss J(w) = ½a(w − c)²", "data", DEFAULTS["data"],
+                               help="Off: no data loss, only the penalty moves w.")
+        a = controls.slider("a, curvature of J", "a", 0.1, 4.0, DEFAULTS["a"], 0.1,
+                            disabled=not data)
+        c = controls.slider("c, where J is smallest", "c", -2.0, 2.0, DEFAULTS["c"], 0.1,
+                            disabled=not data)
+        w0 = controls.slider("Start w₀", "w0", -3.0, 3.0, DEFAULTS["w0"], 0.1)
+        steps = controls.slider("Steps", "steps", 1, STEPS_MAX, DEFAULTS["steps"], 1)
+    with stage.reveal:
+        show = kit.predict_reveal(PAGE, (lam, alpha, data, a, c, w0, steps), main=True)
+    below = st.container()
+    with below:
+        st.subheader("The k-th update, with today's numbers")
+        k = controls.slider("Step k shown in the formulas", "k", 0, STEPS_MAX - 1,
+                            DEFAULTS["k"], 1,
+                            help="The update that takes w_k to w_(k+1), for every rule.")
+    st.subheader("Two weights")
+    plane_box = st.container()
+    with plane_box:
+        problem = controls.select("Problem (the Landscape page's)", "problem",
+                                  PROBLEM_NAMES, DEFAULTS["problem"])
+    return Controls(lam, alpha, data, a, c, w0, steps, k, problem, show), below, plane_box
+
+
+def one_weight_section(stage: kit.Stage, scene, ctl: Controls, k_shown: int) -> None:
+    """The page's main chart, one weight under every rule, with what it says under it."""
     fig = figures.one_weight_figure(scene, palette=PALETTE, names=NAMES, k=k_shown,
-                                    show_answer=show)
-    stage.main_chart(fig, "update_chart", f"update_rules-lambda-{lam:g}-alpha-{alpha:g}",
-                     lead=True)
+                                    show_answer=ctl.show)
+    stage.main_chart(fig, "update_chart",
+                     f"update_rules-lambda-{ctl.lam:g}-alpha-{ctl.alpha:g}", lead=True)
     with stage.below:
         kit.prose(f"The shaded band is ±αλ = ±{scene.band:.4g}: one step of L1's constant pull. "
                   f"The data's pull is α·|∂J/∂w| = α·a|w − c|"
-                  + (f" (at w = 0 it is {alpha * scene.a * abs(c):.4g})." if data else
-                     " (no data loss: 0).")
+                  + (f" (at w = 0 it is {ctl.alpha * scene.a * abs(ctl.c):.4g})." if ctl.data
+                     else " (no data loss: 0).")
                   + " A marker on the axis is a step where a weight lands on exactly 0.")
-        warn_diverged(scene.diverged, alpha, scene.a, lam)
-        if show:
+        warn_diverged(scene.diverged, ctl.alpha, scene.a, ctl.lam)
+        if ctl.show:
             st.markdown(final_table(scene))
             clip = scene.runs["l1_clip"]
             if len(clip.landings) > 1:
@@ -105,33 +144,37 @@ def update_rules_page() -> None:
                           "step with αλ, so it stays at 0 as long as the data's pull at 0, "
                           "a|c|, is at most λ.")
 
-    # Sent right after the top chart (which leads: see kit.chart), before the formulas (above
-    # it on the page) and the Zeno chart (below), so it is drawn next.
-    with plane_box:
-        kit.prose("The same four rules on the Landscape page's problems, from its start "
-                  f"({update_rules.PLANE_START[0]:g}, {update_rules.PLANE_START[1]:g}), "
-                  "with the same "
-                  "α, λ and steps: the L1 rules over J + λ(|w₁| + |w₂|), L2 over "
-                  "J + λ(w₁² + w₂²). Proximal and clip paths can sit on an axis; subgradient "
-                  "ones zig-zag across it.")
-        kit.chart(figures.two_weight_figure(scene.plane, lam, palette=PALETTE, names=NAMES,
-                                            show_answer=show),
-                  "two_weight_chart", f"update_rules-two-weights-{problem}-lambda-{lam:g}")
-        plane_diverged = {r: p.diverged_at for r, p in scene.plane.runs.items()
-                          if p.diverged_at >= 0}
-        kit.warn_diverged({f"on two weights, the {NAMES[r]} path": at
-                           for r, at in plane_diverged.items()}, alpha)
 
-    with below:
-        if k != k_shown:
-            st.caption(f"k = {k} is past the last update of this run; showing k = {k_shown}.")
-        st.latex(data_latex(scene))
-        for rid in RULES:
-            n = scene.numbers(rid, k_shown) if show else None
-            st.latex(rule_latex(rid, n, k_shown, scene.band, alpha))
-        if not show:
-            st.caption("The numbers are hidden until you reveal the answer.")
+def two_weights_section(scene, ctl: Controls) -> None:
+    """The same rules on the Landscape page's two-weight problem."""
+    kit.prose("The same four rules on the Landscape page's problems, from its start "
+              f"({update_rules.PLANE_START[0]:g}, {update_rules.PLANE_START[1]:g}), "
+              "with the same "
+              "α, λ and steps: the L1 rules over J + λ(|w₁| + |w₂|), L2 over "
+              "J + λ(w₁² + w₂²). Proximal and clip paths can sit on an axis; subgradient "
+              "ones zig-zag across it.")
+    kit.chart(figures.two_weight_figure(scene.plane, ctl.lam, palette=PALETTE, names=NAMES,
+                                        show_answer=ctl.show),
+              "two_weight_chart",
+              f"update_rules-two-weights-{ctl.problem}-lambda-{ctl.lam:g}")
+    kit.warn_diverged({f"on two weights, the {NAMES[r]} path": p.diverged_at
+                       for r, p in scene.plane.runs.items() if p.diverged_at >= 0}, ctl.alpha)
 
+
+def formulas_section(scene, ctl: Controls, k_shown: int) -> None:
+    """The k-th update of every rule, typeset with today's numbers."""
+    if ctl.k != k_shown:
+        st.caption(f"k = {ctl.k} is past the last update of this run; showing k = {k_shown}.")
+    st.latex(data_latex(scene))
+    for rid in RULES:
+        n = scene.numbers(rid, k_shown) if ctl.show else None
+        st.latex(rule_latex(rid, n, k_shown, scene.band, ctl.alpha))
+    if not ctl.show:
+        st.caption("The numbers are hidden until you reveal the answer.")
+
+
+def zeno_section(scene, ctl: Controls) -> None:
+    """L2 alone in float32 and float64: does w ever reach exactly 0?"""
     st.subheader("Zeno: does L2 ever reach exactly 0?")
     kit.prose("L2 alone (no data loss) gives w_k = (1 − 2αλ)ᵏ·w₀: every step removes the same "
               "share of w, so in real numbers w never reaches 0. Floats do: compiled JAX code on "
@@ -139,13 +182,10 @@ def update_rules_page() -> None:
               "(With IEEE gradual underflow, as in NumPy, w − 2αλw instead stops changing at a "
               "tiny subnormal, and Zeno wins after all.) Same α, λ and w₀ as above.")
     kit.chart(figures.zeno_figure(scene.zeno, color=PALETTE["l2"],
-                                  two_alpha_lambda=2 * scene.band, show_answer=show),
-              "zeno_chart", f"zeno-lambda-{lam:g}-alpha-{alpha:g}")
-    if show:
-        st.markdown("\n".join(f"- {zeno_sentence(z, w0)}" for z in scene.zeno.values()))
-
-    kit.share_link()
-    kit.show_code(optim.step, update_rules.zeno)
+                                  two_alpha_lambda=2 * scene.band, show_answer=ctl.show),
+              "zeno_chart", f"zeno-lambda-{ctl.lam:g}-alpha-{ctl.alpha:g}")
+    if ctl.show:
+        st.markdown("\n".join(f"- {zeno_sentence(z, ctl.w0)}" for z in scene.zeno.values()))
 
 
 # ---- text with today's numbers -------------------------------------------------------------

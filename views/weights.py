@@ -1,5 +1,7 @@
 """Weights: one model trained four ways at once (none, L1, L2, dropout); its weights."""
 
+from typing import NamedTuple
+
 import streamlit as st
 
 from core import data
@@ -82,84 +84,118 @@ def trained(setting: tuple, slot) -> weights.WeightsScene:
     return cached(*setting, _scene=scene)
 
 
+class Controls(NamedTuple):
+    """What the page's controls hold, and whether the answer is shown."""
+
+    model: str
+    lam: float
+    drop: float
+    epochs: int
+    alpha: float
+    d: int
+    k: int
+    flip: float
+    seed: int
+    show: bool
+
+    @property
+    def setting(self) -> tuple:
+        """The arguments of ``cached``: everything the training depends on."""
+        return (self.model, self.d, self.k, self.flip, self.seed, self.lam, self.drop,
+                self.alpha, self.epochs)
+
+
 @st.fragment
 def weights_page() -> None:
     with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
         stage = block.stage("λ")
-        with stage.control:
-            lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
-                                       DEFAULTS["lam"], help="The λ of the L1 and L2 runs.")
-            below = st.empty()  # the progress bar of a new setting, once a chart is drawn
-        with stage.side:
-            model = controls.select("Model", "model", MODEL_NAMES, DEFAULTS["model"],
-                                    help="Logistic regression (one weight per feature) or a "
-                                         f"network with one hidden layer of {weights.HIDDEN} "
-                                         "tanh units.")
-            drop = controls.slider("Dropout rate", "drop", 0.0, 0.9, DEFAULTS["drop"], 0.05,
-                                   help="The dropout run drops each input (and, in the MLP, "
-                                        "each hidden unit) with this probability every step.")
-            epochs = controls.slider("Epochs", "epochs", 1, weights.EPOCHS_MAX,
-                                     DEFAULTS["epochs"], 1)
-            alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
-                                         DEFAULTS["alpha"])
-            st.markdown("**The data**")
-            d = controls.slider("d, features", "d", 20, data.D_MAX, DEFAULTS["d"], 10)
-            k = controls.slider("k, informative features", "k", 1, 20, DEFAULTS["k"], 1,
-                                help="The labels depend on these k features only.")
-            flip = controls.slider("Share of training labels flipped", "flip", 0.0, 0.45,
-                                   DEFAULTS["flip"], 0.05,
-                                   help="Mislabelled points: 0 ↔ 1 in the training set. "
-                                        "The test set is never flipped.")
-            seed = controls.slider("Seed", "seed", 0, 99, DEFAULTS["seed"], 1,
-                                   help="Same seed, same data, same start, same weights.")
-        with stage.reveal:
-            show = kit.predict_reveal(PAGE, (model, lam, drop, epochs, alpha, d, k, flip,
-                                             seed), main=True)
-        with stage.chart:
-            above = st.empty()  # the first progress bar: where the chart will be
+        ctl, above, below = page_controls(stage)
 
     # The first training of a visit shows its bar where the chart will appear; later ones
     # under λ, so the chart does not jump while a new setting trains.
     drawn = f"{PAGE}_drawn"
-    scene = trained((model, d, k, flip, seed, lam, drop, alpha, epochs),
-                    below if st.session_state.get(drawn) else above)
+    scene = trained(ctl.setting, below if st.session_state.get(drawn) else above)
     st.session_state[drawn] = True
+    main_section(stage, scene, ctl)
+    st.latex(objective_latex(ctl.model, ctl.lam))
+    st.latex(update_latex(ctl.lam, ctl.alpha, ctl.drop))
+    curves_and_features_section(scene, ctl)
+    kit.share_link()
+    kit.show_code(weights.run_step, weights.train)
+
+
+def page_controls(stage: kit.Stage):
+    """λ on the first screen, the model and the data beside it; returns the values and the
+    two places a progress bar can go (where the chart will be, and under λ)."""
+    with stage.control:
+        lam = controls.pick_number("λ, regularization strength", "lam", controls.LAMBDAS,
+                                   DEFAULTS["lam"], help="The λ of the L1 and L2 runs.")
+        below = st.empty()  # the progress bar of a new setting, once a chart is drawn
+    with stage.side:
+        model = controls.select("Model", "model", MODEL_NAMES, DEFAULTS["model"],
+                                help="Logistic regression (one weight per feature) or a "
+                                     f"network with one hidden layer of {weights.HIDDEN} "
+                                     "tanh units.")
+        drop = controls.slider("Dropout rate", "drop", 0.0, 0.9, DEFAULTS["drop"], 0.05,
+                               help="The dropout run drops each input (and, in the MLP, "
+                                    "each hidden unit) with this probability every step.")
+        epochs = controls.slider("Epochs", "epochs", 1, weights.EPOCHS_MAX,
+                                 DEFAULTS["epochs"], 1)
+        alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
+                                     DEFAULTS["alpha"])
+        st.markdown("**The data**")
+        d = controls.slider("d, features", "d", 20, data.D_MAX, DEFAULTS["d"], 10)
+        k = controls.slider("k, informative features", "k", 1, 20, DEFAULTS["k"], 1,
+                            help="The labels depend on these k features only.")
+        flip = controls.slider("Share of training labels flipped", "flip", 0.0, 0.45,
+                               DEFAULTS["flip"], 0.05,
+                               help="Mislabelled points: 0 ↔ 1 in the training set. "
+                                    "The test set is never flipped.")
+        seed = controls.slider("Seed", "seed", 0, 99, DEFAULTS["seed"], 1,
+                               help="Same seed, same data, same start, same weights.")
+    with stage.reveal:
+        show = kit.predict_reveal(PAGE, (model, lam, drop, epochs, alpha, d, k, flip,
+                                         seed), main=True)
+    with stage.chart:
+        above = st.empty()  # the first progress bar: where the chart will be
+    return Controls(model, lam, drop, epochs, alpha, d, k, flip, seed, show), above, below
+
+
+def main_section(stage: kit.Stage, scene, ctl: Controls) -> None:
+    """The histograms of the four runs' weights, the page's main chart, with their numbers."""
     t = scene.training
-    stage.main_chart(figures.weight_histogram_figure(scene, lam=lam, palette=PALETTE,
-                                                     names=NAMES, show_answer=show),
-                     "weights_chart", f"weights-{model}-lambda-{lam:g}-epoch-{epochs}",
-                     lead=True)
+    stage.main_chart(figures.weight_histogram_figure(scene, lam=ctl.lam, palette=PALETTE,
+                                                     names=NAMES, show_answer=ctl.show),
+                     "weights_chart",
+                     f"weights-{ctl.model}-lambda-{ctl.lam:g}-epoch-{ctl.epochs}", lead=True)
     with stage.below:
         st.caption("Drag **epoch** under the chart to watch the histograms form (nothing is "
                    "recomputed). **log** shows the small counts next to L1's spike.")
-        warn_diverged(t, alpha)
-        st.markdown(numbers_table(scene, show))
+        warn_diverged(t, ctl.alpha)
+        st.markdown(numbers_table(scene, ctl.show))
         kit.prose(f"{scene.flipped} of the {data.N_TRAIN} training labels are flipped; the "
                   f"{data.N_TEST} test points are not. Exactly 0 is a weight equal to 0.0; "
                   f"“|w| < 10⁻³” also counts the tiny ones L2 leaves.")
 
-    st.latex(objective_latex(model, lam))
-    st.latex(update_latex(lam, alpha, drop))
 
+def curves_and_features_section(scene, ctl: Controls) -> None:
+    """Loss, accuracy and weight size over the epochs; which features kept a weight."""
     st.subheader("Loss, accuracy and weight size over the epochs")
-    kit.chart(figures.training_curves_figure(t, palette=PALETTE, names=NAMES, show_answer=show),
-              "curves_chart", f"weights-curves-{model}-lambda-{lam:g}")
+    kit.chart(figures.training_curves_figure(scene.training, palette=PALETTE, names=NAMES,
+                                             show_answer=ctl.show),
+              "curves_chart", f"weights-curves-{ctl.model}-lambda-{ctl.lam:g}")
     kit.prose("The red run's training loss keeps falling while its test loss turns and climbs: "
               "it is learning the noise and the flipped labels. A penalty or dropout holds the "
               "weights down, and the test loss with them.")
-
     st.subheader("Which features kept a weight?")
-    if model == "logistic":
+    if ctl.model == "logistic":
         kit.chart(figures.feature_weights_figure(scene, palette=PALETTE, names=NAMES,
-                                                 show_answer=show),
-                  "features_chart", f"weights-features-lambda-{lam:g}")
-    if show:
+                                                 show_answer=ctl.show),
+                  "features_chart", f"weights-features-lambda-{ctl.lam:g}")
+    if ctl.show:
         st.markdown(features_sentence(scene))
     else:
         st.caption("Which features will L1 keep? Reveal the answer to see.")
-
-    kit.share_link()
-    kit.show_code(weights.run_step, weights.train)
 
 
 # ---- text with today's numbers -------------------------------------------------------------

@@ -74,6 +74,82 @@ def constrained_figure(scene, *, palette: dict, names: dict, show_answer: bool =
     return fig
 
 
+def _duality_title(scene, i: int, *, show_answer: bool) -> str:
+    """The title at the i-th λ: λ, and t(λ) of L1 and L2 once the answer is shown."""
+    lam = scene.lams[i]
+    if not show_answer:
+        return f"min J(w) + λ·P(w), λ = {lam:g}"
+    t1, t2 = (scene.duality[k].t[i] for k in ("l1", "l2"))
+    return f"λ = {lam:g}:  t(λ) = {t1:.3g} (L1), {t2:.3g} (L2)"
+
+
+def _duality_layout(scene, i: int, titles: list[dict], *, palette: dict, show_answer: bool
+                    ) -> dict:
+    """The layout at the i-th λ: the title and, with the answer, the stars' exact-zero notes."""
+    notes = [n for k in ("l1", "l2")
+             for n in zero_annotations(scene.duality[k].w_pen[i], palette[k])]
+    return {"title": {"text": _duality_title(scene, i, show_answer=show_answer)},
+            "annotations": titles + notes if show_answer else titles}
+
+
+def _star_name(names: dict, k: str) -> str:
+    """The legend name of the penalized minimizer's star for ``k``."""
+    return f"minimizer, {names[k]} (λ)"
+
+
+def _duality_moving(scene, i: int, names: dict) -> list[dict]:
+    """What changes with λ, as plain coordinates, in the order ``_duality_at_lambda`` adds it."""
+    out = []
+    for k in ("l1", "l2"):
+        d = scene.duality[k]
+        bx, by = ball_xy(d.balls[i])
+        con, pen = finite(d.w_con[i]).tolist(), finite(d.w_pen[i]).tolist()
+        out += [{"x": bx, "y": by},
+                {"x": con[:1], "y": con[1:]},
+                {"x": pen[:1], "y": pen[1:],
+                 "hovertemplate": minimizer_text(_star_name(names, k), d.w_pen[i])},
+                {"x": finite([scene.lams[i]]).tolist(), "y": finite([d.t[i]]).tolist()}]
+    return out
+
+
+def _budget_curves(scene, *, palette: dict, names: dict) -> list[dict]:
+    """The curves t(λ) = ‖w*(λ)‖ of L1 and L2, on the right panel."""
+    return [{"type": "scatter", "x": finite(scene.curve_lams),
+             "y": finite(scene.duality[k].curve_t), "mode": "lines",
+             "name": f"t(λ), {names[k]}",
+             "line": {"color": palette[k], "width": 2.5},
+             "hovertemplate": "λ = %{x:g}<br>t = %{y:.4f}<extra>" + names[k]
+                              + "</extra>", **on_panel(2)}
+            for k in ("l1", "l2")]
+
+
+def _duality_at_lambda(scene, i: int, *, palette: dict, names: dict) -> list[dict]:
+    """At the i-th λ: each ball of radius t(λ), its ring and star (left), its dot on t(λ)."""
+    left, right = on_panel(1), on_panel(2)
+    traces = []
+    for k in ("l1", "l2"):
+        d, n = scene.duality[k], names[k]
+        traces += [
+            {**ball_trace(d.balls[i], palette[k], name=f"{n} ball of radius t(λ)"), **left},
+            {**_constrained_point_trace(d.w_con[i], palette[k],
+                                        name=f"constrained minimizer at t(λ), {n}"), **left},
+            {**minimizer_trace(d.w_pen[i], palette[k], name=_star_name(names, k)), **left},
+            {"type": "scatter", "x": finite([scene.lams[i]]), "y": finite([d.t[i]]),
+             "mode": "markers", "name": f"t(λ), {n}, at λ", "showlegend": False,
+             "marker": {"size": 12, "color": palette[k],
+                        "line": {"width": 1, "color": "#000000"}},
+             "hovertemplate": "λ = %{x:g}<br>t = %{y:.4f}<extra>" + n + "</extra>", **right}]
+    return traces
+
+
+def _budget_axes(fig: PlainFigure, scene) -> None:
+    """The right panel's axes: λ across, t(λ) up, both curves in full."""
+    top = max(float(np.max(scene.duality[k].curve_t)) for k in ("l1", "l2"))
+    set_layout(fig, xaxis2={"title": {"text": "λ"},
+                            "range": [-0.1, float(scene.curve_lams[-1]) + 0.1]},
+               yaxis2={"title": {"text": "t(λ)"}, "range": [-0.05, 1.1 * top + 0.05]})
+
+
 def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = True
                    ) -> go.Figure:
     """Penalized ↔ constrained, λ scrubbable in the figure. Left: the penalized minimizers
@@ -85,7 +161,7 @@ def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
     the figure quick to build and to send. With ``show_answer`` False only the contours are
     drawn; the slider still moves the title. A ``PlainFigure``.
     """
-    i0, kinds = scene.index, ("l1", "l2")
+    i0 = scene.index
     fig = PlainFigure({"layout": grid_layout(
         1, 2, column_widths=[0.6, 0.4], horizontal_spacing=0.1,
         subplot_titles=["w*(λ) and the ball of radius t(λ) through it",
@@ -93,71 +169,26 @@ def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
     titles = fig.spec["layout"]["annotations"]
     traces = fig.spec["data"]
 
-    def title(i: int) -> str:
-        lam = scene.lams[i]
-        if not show_answer:
-            return f"min J(w) + λ·P(w), λ = {lam:g}"
-        t1, t2 = (scene.duality[k].t[i] for k in kinds)
-        return f"λ = {lam:g}:  t(λ) = {t1:.3g} (L1), {t2:.3g} (L2)"
-
     def layout(i: int) -> dict:
-        notes = [n for k in kinds for n in zero_annotations(scene.duality[k].w_pen[i], palette[k])]
-        return {"title": {"text": title(i)},
-                "annotations": titles + notes if show_answer else titles}
+        """The layout at the i-th λ (``_duality_layout`` with this figure's titles)."""
+        return _duality_layout(scene, i, titles, palette=palette, show_answer=show_answer)
 
-    def star_name(k: str) -> str:
-        return f"minimizer, {names[k]} (λ)"
-
-    def moving(i: int) -> list[dict]:
-        """What changes with λ, as plain coordinates, in the order the traces are added."""
-        out = []
-        for k in kinds:
-            d = scene.duality[k]
-            bx, by = ball_xy(d.balls[i])
-            con, pen = finite(d.w_con[i]).tolist(), finite(d.w_pen[i]).tolist()
-            out += [{"x": bx, "y": by},
-                    {"x": con[:1], "y": con[1:]},
-                    {"x": pen[:1], "y": pen[1:],
-                     "hovertemplate": minimizer_text(star_name(k), d.w_pen[i])},
-                    {"x": finite([scene.lams[i]]).tolist(), "y": finite([d.t[i]]).tolist()}]
-        return out
-
-    left, right = on_panel(1), on_panel(2)
-    traces.append({**contour_trace(scene.w1, scene.w2, scene.J, name="J(w)"), **left})
+    traces.append({**contour_trace(scene.w1, scene.w2, scene.J, name="J(w)"), **on_panel(1)})
     if show_answer:
         traces.append({**minimizer_trace(scene.center, palette["none"],
-                                         name="minimizer of J (λ = 0)"), **left})
-        for k in kinds:
-            traces.append({"type": "scatter", "x": finite(scene.curve_lams),
-                           "y": finite(scene.duality[k].curve_t), "mode": "lines",
-                           "name": f"t(λ), {names[k]}",
-                           "line": {"color": palette[k], "width": 2.5},
-                           "hovertemplate": "λ = %{x:g}<br>t = %{y:.4f}<extra>" + names[k]
-                                            + "</extra>", **right})
+                                         name="minimizer of J (λ = 0)"), **on_panel(1)})
+        traces += _budget_curves(scene, palette=palette, names=names)
         first = len(traces)
-        for k in kinds:
-            d, n = scene.duality[k], names[k]
-            traces += [
-                {**ball_trace(d.balls[i0], palette[k], name=f"{n} ball of radius t(λ)"), **left},
-                {**_constrained_point_trace(d.w_con[i0], palette[k],
-                                            name=f"constrained minimizer at t(λ), {n}"), **left},
-                {**minimizer_trace(d.w_pen[i0], palette[k], name=star_name(k)), **left},
-                {"type": "scatter", "x": finite([scene.lams[i0]]), "y": finite([d.t[i0]]),
-                 "mode": "markers", "name": f"t(λ), {n}, at λ", "showlegend": False,
-                 "marker": {"size": 12, "color": palette[k],
-                            "line": {"width": 1, "color": "#000000"}},
-                 "hovertemplate": "λ = %{x:g}<br>t = %{y:.4f}<extra>" + n + "</extra>", **right}]
+        traces += _duality_at_lambda(scene, i0, palette=palette, names=names)
         ids = list(range(first, len(traces)))
-        frames = [frame_spec(lam, moving(i), ids, layout(i)) for i, lam in enumerate(scene.lams)]
+        frames = [frame_spec(lam, _duality_moving(scene, i, names), ids, layout(i))
+                  for i, lam in enumerate(scene.lams)]
     else:
         frames = [frame_spec(lam, [], [], layout(i)) for i, lam in enumerate(scene.lams)]
     set_layout(fig, **layout(i0))
     add_lambda_slider(fig, scene.lams, i0, frames)
     square_axes(fig, scene.problem.view)
-    top = max(float(np.max(scene.duality[k].curve_t)) for k in kinds)
-    set_layout(fig, xaxis2={"title": {"text": "λ"},
-                            "range": [-0.1, float(scene.curve_lams[-1]) + 0.1]},
-               yaxis2={"title": {"text": "t(λ)"}, "range": [-0.05, 1.1 * top + 0.05]})
+    _budget_axes(fig, scene)
     one_legend_entry_per_name(traces)
     set_layout(fig, height=660, margin={"l": 54, "r": 10, "t": 70, "b": 226},
                title={"y": 0.98},

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.figures.fmt import minimizer_text, power_label
-from ui.figures.spec import axis_name, set_layout
+from ui.figures.spec import axis_name, on_panel, set_layout
 from ui.figures.style import CONTOUR_LINE, LEVELS, SURFACE_SCALE
 
 
@@ -152,3 +152,38 @@ def log_ticks(lo: float, hi: float) -> dict:
     vals = [m * 10.0 ** k for k in ks for m in steps if lo <= m * 10.0 ** k <= hi]
     return {"tickvals": vals, "ticktext": [power_label(v) if len(steps) == 1 else f"{v:g}"
                                            for v in vals]}
+
+
+def on_grid(trace: dict, row: int, col: int, cols: int) -> dict:
+    """A scatter ``trace`` on the panel at ``row``, ``col`` of a grid ``cols`` panels wide."""
+    return {"type": "scatter", **trace, **on_panel((row - 1) * cols + col)}
+
+
+def shaded_region(x0: float, x1: float, text: str, fill: str) -> tuple[dict, dict]:
+    """A shaded band x0 ≤ λ ≤ x1 across the plot (a shape), and its label at the top."""
+    return ({"type": "rect", "xref": "x", "yref": "y domain", "x0": x0, "x1": x1, "y0": 0,
+             "y1": 1, "fillcolor": fill, "line": {"width": 0}, "layer": "below"},
+            {"xref": "x", "yref": "y domain", "x": float((np.log10(x0) + np.log10(x1)) / 2),
+             "y": 1.0, "yanchor": "bottom", "showarrow": False, "text": text,
+             "font": {"size": 12, "color": "#333333"}})
+
+
+def log_error_range(drawn: list, val, noise2: float, *, show_answer: bool) -> tuple[float, float]:
+    """The error axis's range (lo, hi): every drawn curve and the noise floor, on log axes."""
+    # A very overfit curve would squash the rest: keep four decades above the best.
+    values = np.concatenate([finite(v) for v in drawn])
+    values = values[values > 0]
+    best = float(np.min(finite(val))) if show_answer else float(np.min(values))
+    lo = max(float(values.min()) if len(values) else 1e-3, best * 1e-3, 1e-6) * 0.7
+    hi = min(float(values.max()) if len(values) else 1.0, max(best, 1e-6) * 1e4) * 1.4
+    if noise2 > 0:
+        lo = min(lo, noise2 * 0.7)
+    return lo, hi
+
+
+def mark_cut(data: list[dict], hi: float) -> None:
+    """Label on hover every curve that goes beyond the top of the view (it is cut there)."""
+    for t in data:
+        if len(t["y"]) and np.max(np.asarray(t["y"], np.float64)) > hi:
+            t["hovertemplate"] = (t.get("hovertemplate") or "").replace(
+                "<extra>", " (top of the chart is cut)<extra>", 1)

@@ -21,6 +21,27 @@ def histogram_trace(edges, counts, color: str, *, name: str) -> dict:
             "hovertemplate": "w from %{x:.3g}: %{y} weights<extra>" + name + "</extra>"}
 
 
+def _beyond_note(h, cols: list[int]) -> list[dict]:
+    """The note that the outer bins also count the weights beyond them, if any run has some."""
+    if not h.beyond[:, cols].any():
+        return []
+    return [{"xref": "paper", "yref": "paper", "x": 1, "y": 1, "xanchor": "right",
+             "yanchor": "top", "align": "right", "showarrow": False, "font": {"color": "#555555"},
+             "text": f"the outer bins also count<br>the few weights beyond ±{h.edges[-1]:.3g}"}]
+
+
+def _scale_buttons(top: float) -> list[dict]:
+    """The linear / log buttons of the count axis, top right."""
+    return [{"type": "buttons", "direction": "right", "x": 1, "y": 1.0,
+             "xanchor": "right", "yanchor": "bottom", "showactive": True,
+             "pad": {"b": 4}, "buttons": [
+                 {"label": "linear", "method": "relayout",
+                  "args": [{"yaxis.type": "linear", "yaxis.range": [0, 1.15 * top]}]},
+                 {"label": "log", "method": "relayout",
+                  "args": [{"yaxis.type": "log",
+                            "yaxis.range": [-0.1, float(np.log10(2 * top))]}]}]}]
+
+
 def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
                             show_answer: bool = True) -> go.Figure:
     """Overlaid histograms of every run's weights (``scene.hist``), with the epoch scrubbable
@@ -35,12 +56,10 @@ def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
     cols = [t.run(r) for r in runs]
     epochs = [int(e) for e in t.snapshot_epochs]
     last = len(epochs) - 1
-    beyond = [] if not h.beyond[:, cols].any() else [{
-        "xref": "paper", "yref": "paper", "x": 1, "y": 1, "xanchor": "right", "yanchor": "top",
-        "align": "right", "showarrow": False, "font": {"color": "#555555"},
-        "text": f"the outer bins also count<br>the few weights beyond ±{h.edges[-1]:.3g}"}]
+    beyond = _beyond_note(h, cols)
 
     def layout(i: int) -> dict:
+        """The layout at the i-th snapshot: the title and the count of exact zeros."""
         if show_answer:
             text = "<b>exactly 0</b><br>" + "<br>".join(
                 f"<span style='color:{palette[r]}'>{names[r]}: {int(h.zeros[i, j]):,}</span>"
@@ -72,14 +91,7 @@ def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
                                                               float(h.edges[-1])],
                "zeroline": True, "zerolinecolor": "#444", "zerolinewidth": 1},
         yaxis={"title": {"text": "number of weights"}, "range": [0, 1.15 * top]},
-        updatemenus=[{"type": "buttons", "direction": "right", "x": 1, "y": 1.0,
-                      "xanchor": "right", "yanchor": "bottom", "showactive": True,
-                      "pad": {"b": 4}, "buttons": [
-                          {"label": "linear", "method": "relayout",
-                           "args": [{"yaxis.type": "linear", "yaxis.range": [0, 1.15 * top]}]},
-                          {"label": "log", "method": "relayout",
-                           "args": [{"yaxis.type": "log",
-                                     "yaxis.range": [-0.1, float(np.log10(2 * top))]}]}]}])
+        updatemenus=_scale_buttons(top))
     set_layout(fig, title={"y": 0.99})
     return fig
 
