@@ -15,7 +15,8 @@ DEFAULTS = crosses.DEFAULTS
 MODEL_KEYS = tuple(DEFAULTS)
 # Cell sizes as floats, like every numeric select-slider here (the URL still reads res=2).
 SIZES = [float(s) for s in crosses.RESOLUTIONS]
-NAMES = {"none": "none", "l1": "L1", "l2": "L2"}
+# The names of the page's runs (none, L1, L2), as its charts and tables say them.
+RUN_NAMES = {"none": "none", "l1": "L1", "l2": "L2"}
 CACHE_ENTRIES = 32  # trained settings kept for everyone (one at 1° cells is ~1.3 MB)
 
 PRESETS = {
@@ -90,7 +91,7 @@ def crosses_page() -> None:
 
 def main_section(stage: kit.Stage, scene, show: bool, name: str) -> None:
     """The L1 and L2 maps of the cells, the page's main chart, with their numbers."""
-    stage.main_chart(figures.crosses_map_figure(scene, palette=PALETTE, names=NAMES,
+    stage.main_chart(figures.crosses_map_figure(scene, palette=PALETTE, names=RUN_NAMES,
                                                 show_answer=show),
                      "crosses_chart", f"crosses-{name}", lead=True)
     with stage.below:
@@ -110,7 +111,7 @@ def main_section(stage: kit.Stage, scene, show: bool, name: str) -> None:
 def bytes_and_sweep_section(scene, show: bool, size: int, lam: float) -> None:
     """What each model costs in bytes, and the runs across λ."""
     st.subheader("Bytes at inference")
-    kit.chart(figures.bytes_figure(scene, palette=PALETTE, names=NAMES,
+    kit.chart(figures.bytes_figure(scene, palette=PALETTE, names=RUN_NAMES,
                                    minute_cells=crosses.MINUTE_CELLS, show_answer=show),
               "bytes_chart", f"crosses-bytes-{size}deg-lambda-{lam:g}")
     st.latex(bytes_latex(scene, show))
@@ -119,7 +120,7 @@ def bytes_and_sweep_section(scene, show: bool, size: int, lam: float) -> None:
               "8 bytes a weight: it wins when fewer than half the weights are non-zero.")
 
     st.subheader("Across λ")
-    kit.chart(figures.crosses_sweep_figure(scene, palette=PALETTE, names=NAMES,
+    kit.chart(figures.crosses_sweep_figure(scene, palette=PALETTE, names=RUN_NAMES,
                                            show_answer=show),
               "sweep_chart", f"crosses-sweep-{size}deg")
     kit.prose("L2 never zeroes a cell that has data: it only shrinks the weight. L1's count "
@@ -154,7 +155,7 @@ def numbers_table(scene, show: bool) -> str:
             continue
         j = scene.run(kind)
         k = int(scene.nonzero[j])
-        rows.append(f"| {NAMES[kind]} | {k:,} ({k / scene.cells:.1%}) | {_b(scene.dense[j])} | "
+        rows.append(f"| {RUN_NAMES[kind]} | {k:,} ({k / scene.cells:.1%}) | {_b(scene.dense[j])} | "
                     f"{_b(scene.sparse[j])} | {scene.test_mse[j]:.4f} | "
                     f"{scene.train_mse[j]:.4f} |")
     return "\n".join(rows)
@@ -230,13 +231,13 @@ def bytes_latex(scene, show: bool) -> str:
     if show:
         for kind in ("l1", "l2"):
             j = scene.run(kind)
-            parts.append(rf"\text{{sparse, {NAMES[kind]}}} = (4 + 4)\,\text{{B}}\times "
+            parts.append(rf"\text{{sparse, {RUN_NAMES[kind]}}} = (4 + 4)\,\text{{B}}\times "
                          rf"{_n(scene.nonzero[j])} = {_n(scene.sparse[j])}\,\text{{B}}")
     return r"\begin{gathered}" + r"\\ ".join(parts) + r"\end{gathered}"
 
 
 def warn_unstable(scene) -> None:
-    broke = [(NAMES[r], int(scene.diverged_at[scene.run(r)])) for r in crosses.RUNS
+    broke = [(RUN_NAMES[r], int(scene.diverged_at[scene.run(r)])) for r in crosses.RUNS
              if scene.diverged_at[scene.run(r)] >= 0]
     if broke:
         kit.warn_diverged({f"the {n} run": k for n, k in broke}, scene.alpha,

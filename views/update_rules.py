@@ -16,8 +16,9 @@ DEFAULTS = update_rules.DEFAULTS
 MODEL_KEYS = ("lam", "alpha", "data", "a", "c", "w0", "steps", "k", "problem")
 STEPS_MAX = update_rules.STEPS_MAX
 # What the page calls each run (update_rules.RUNS) and each penalty.
-NAMES = {"none": "no penalty", "l1": "L1", "l2": "L2", "l1_subgradient": "L1 subgradient",
-         "l1_clip": "L1 clip", "l1_proximal": "L1 proximal"}
+# The names of the runs (a penalty and a rule each), as the charts and tables say them.
+RUN_NAMES = {"none": "no penalty", "l1": "L1", "l2": "L2", "l1_subgradient": "L1 subgradient",
+             "l1_clip": "L1 clip", "l1_proximal": "L1 proximal"}
 RULES = ("l1_subgradient", "l1_clip", "l1_proximal", "l2")
 
 # The regimes are set against the data's pull at 0, |∂J/∂w(0)| = a|c| = 0.5 with the
@@ -123,7 +124,7 @@ def page_controls(stage: kit.Stage):
 
 def one_weight_section(stage: kit.Stage, scene, ctl: Controls, k_shown: int) -> None:
     """The page's main chart, one weight under every rule, with what it says under it."""
-    fig = figures.one_weight_figure(scene, palette=PALETTE, names=NAMES, k=k_shown,
+    fig = figures.one_weight_figure(scene, palette=PALETTE, names=RUN_NAMES, k=k_shown,
                                     show_answer=ctl.show)
     stage.main_chart(fig, "update_chart",
                      f"update_rules-lambda-{ctl.lam:g}-alpha-{ctl.alpha:g}", lead=True)
@@ -153,11 +154,11 @@ def two_weights_section(scene, ctl: Controls) -> None:
               "α, λ and steps: the L1 rules over J + λ(|w₁| + |w₂|), L2 over "
               "J + λ(w₁² + w₂²). Proximal and clip paths can sit on an axis; subgradient "
               "ones zig-zag across it.")
-    kit.chart(figures.two_weight_figure(scene.plane, ctl.lam, palette=PALETTE, names=NAMES,
+    kit.chart(figures.two_weight_figure(scene.plane, ctl.lam, palette=PALETTE, names=RUN_NAMES,
                                         show_answer=ctl.show),
               "two_weight_chart",
               f"update_rules-two-weights-{ctl.problem}-lambda-{ctl.lam:g}")
-    kit.warn_diverged({f"on two weights, the {NAMES[r]} path": p.diverged_at
+    kit.warn_diverged({f"on two weights, the {RUN_NAMES[r]} path": p.diverged_at
                        for r, p in scene.plane.runs.items() if p.diverged_at >= 0}, ctl.alpha)
 
 
@@ -264,7 +265,7 @@ def final_table(scene) -> str:
         first = run.first_zero
         end = (f"diverged at step {run.diverged_at}" if run.diverged_at >= 0
                else figures.fmt_weight(run.w[-1]))
-        rows.append(f"| {NAMES[rid]} | {end} | "
+        rows.append(f"| {RUN_NAMES[rid]} | {end} | "
                     f"{first if first >= 0 else 'never'} | {len(run.zeros)} | "
                     f"{figures.fmt_weight(m) if m is not None else 'any w'} |")
     return "\n".join(rows)
@@ -301,7 +302,7 @@ def warn_diverged(diverged: dict, alpha: float, a: float, lam: float) -> None:
             return f"α(a + 2λ) = {alpha * (a + 2 * lam):.3g} > 2"
         return f"α·a = {alpha * a:.3g} > 2"
 
-    kit.warn_diverged({f"{NAMES[rid]} ({why(rid)})": at for rid, at in diverged.items()},
+    kit.warn_diverged({f"{RUN_NAMES[rid]} ({why(rid)})": at for rid, at in diverged.items()},
                       alpha, try_also=" or a")
 
 

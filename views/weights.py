@@ -15,7 +15,8 @@ DEFAULTS = weights.DEFAULTS
 # The controls a preset sets; presenter mode and predict-first are kept as they are.
 MODEL_KEYS = tuple(DEFAULTS)
 MODEL_NAMES = {"logistic": "logistic", "mlp": "MLP"}
-NAMES = {"none": "none", "l1": "L1", "l2": "L2", "dropout": "dropout"}
+# The names of the four runs, as the charts and tables say them.
+RUN_NAMES = {"none": "none", "l1": "L1", "l2": "L2", "dropout": "dropout"}
 CACHE_ENTRIES = 32  # trained settings kept for everyone (an MLP at d = 200 is ~2 MB)
 
 PRESETS = {
@@ -165,7 +166,7 @@ def main_section(stage: kit.Stage, scene, ctl: Controls) -> None:
     """The histograms of the four runs' weights, the page's main chart, with their numbers."""
     t = scene.training
     stage.main_chart(figures.weight_histogram_figure(scene, lam=ctl.lam, palette=PALETTE,
-                                                     names=NAMES, show_answer=ctl.show),
+                                                     names=RUN_NAMES, show_answer=ctl.show),
                      "weights_chart",
                      f"weights-{ctl.model}-lambda-{ctl.lam:g}-epoch-{ctl.epochs}", lead=True)
     with stage.below:
@@ -181,7 +182,7 @@ def main_section(stage: kit.Stage, scene, ctl: Controls) -> None:
 def curves_and_features_section(scene, ctl: Controls) -> None:
     """Loss, accuracy and weight size over the epochs; which features kept a weight."""
     st.subheader("Loss, accuracy and weight size over the epochs")
-    kit.chart(figures.training_curves_figure(scene.training, palette=PALETTE, names=NAMES,
+    kit.chart(figures.training_curves_figure(scene.training, palette=PALETTE, names=RUN_NAMES,
                                              show_answer=ctl.show),
               "curves_chart", f"weights-curves-{ctl.model}-lambda-{ctl.lam:g}")
     kit.prose("The red run's training loss keeps falling while its test loss turns and climbs: "
@@ -189,7 +190,7 @@ def curves_and_features_section(scene, ctl: Controls) -> None:
               "weights down, and the test loss with them.")
     st.subheader("Which features kept a weight?")
     if ctl.model == "logistic":
-        kit.chart(figures.feature_weights_figure(scene, palette=PALETTE, names=NAMES,
+        kit.chart(figures.feature_weights_figure(scene, palette=PALETTE, names=RUN_NAMES,
                                                  show_answer=ctl.show),
                   "features_chart", f"weights-features-lambda-{ctl.lam:g}")
     if ctl.show:
@@ -210,7 +211,7 @@ def numbers_table(scene, show: bool) -> str:
             continue
         j = t.run(r)
         z, s = int(h.zeros[-1, j]), int(h.small[-1, j])
-        rows.append(f"| {NAMES[r]} | {z:,} ({z / n:.0%}) | {s:,} ({s / n:.0%}) | "
+        rows.append(f"| {RUN_NAMES[r]} | {z:,} ({z / n:.0%}) | {s:,} ({s / n:.0%}) | "
                     f"{c.train_acc[-1, j]:.1%} | {c.test_acc[-1, j]:.1%} | "
                     f"{c.train_loss[-1, j]:.3f} | {c.test_loss[-1, j]:.3f} | {c.norm[-1, j]:.3g} |")
     return "\n".join(rows)
@@ -221,7 +222,7 @@ def features_sentence(scene) -> str:
     parts = []
     for r in ("l1", "l2", "none"):
         kept = scene.kept[t.run(r)]
-        parts.append(f"**{NAMES[r]}** kept {int(kept[inf].sum())} of the {scene.k} informative "
+        parts.append(f"**{RUN_NAMES[r]}** kept {int(kept[inf].sum())} of the {scene.k} informative "
                      f"features and {int(kept[~inf].sum())} of the {scene.d - scene.k} others")
     unit = ("a weight" if t.model == "logistic"
             else f"a non-zero weight among its {weights.HIDDEN} into the hidden layer")
@@ -249,7 +250,7 @@ def update_latex(lam: float, alpha: float, drop: float) -> str:
 
 
 def warn_diverged(t, alpha: float) -> None:
-    broke = [(NAMES[r], int(t.diverged_at[t.run(r)])) for r in t.runs
+    broke = [(RUN_NAMES[r], int(t.diverged_at[t.run(r)])) for r in t.runs
              if t.diverged_at[t.run(r)] >= 0]
     kit.warn_diverged({f"the {n} run": e for n, e in broke}, alpha, unit="epoch",
                       held="weights")
