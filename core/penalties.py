@@ -19,12 +19,86 @@ with sign(0) = 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 import jax.numpy as jnp
 
-CONVEX = ("none", "l1", "l2", "elastic_net")
-NONCONVEX = ("l0", "lp")
-KINDS = CONVEX + NONCONVEX
 P_EXPONENT = 0.5  # the p of the ``lp`` penalty
+
+
+class Penalty(NamedTuple):
+    """Every fact about one penalty, in one place: the pages read them all from here.
+
+    ``value(w, mix)`` is P(w) summed over the last axis; ``subgradient(w, mix)`` the
+    direction of the primer's penalty step; ``prox(v, t, mix)`` the proximal step (see
+    ``value``, ``subgradient`` and ``prox`` below for the formulas). ``formula`` is P for two
+    weights in LaTeX (elastic net's shares written ⟨mix⟩ and ⟨1−mix⟩), ``prox_name`` and
+    ``pull`` how the Landscape page writes its proximal and its subgradient step, ``degree``
+    its homogeneity (``ball_boundary``).
+    """
+
+    name: str
+    colour: str          # Okabe–Ito, colour-blind safe; the same on every page
+    formula: str
+    prox_name: str
+    pull: str
+    convex: bool
+    degree: float | None   # P(r·u) = r^degree·P(u): its ball's radius; None: no such ball
+    value: Callable
+    subgradient: Callable
+    prox: Callable
+
+
+def _sign(w):
+    return jnp.sign(w)
+
+
+def _lp_subgradient(w, mix):
+    safe = jnp.where(w == 0, 1.0, jnp.abs(w))
+    return jnp.where(w == 0, 0.0, P_EXPONENT * safe ** (P_EXPONENT - 1) * jnp.sign(w))
+
+
+# The primer draws the unregularized weights in red and L1 / L2 in blues.
+PENALTIES = {
+    "none": Penalty(
+        "none", "#D55E00", "0", "", "0", True, None,
+        value=lambda w, mix: jnp.zeros(w.shape[:-1], w.dtype),
+        subgradient=lambda w, mix: jnp.zeros_like(w),
+        prox=lambda v, t, mix: v),
+    "l1": Penalty(
+        "L1", "#0072B2", r"|w_1| + |w_2|", "soft-threshold",
+        r"\alpha\lambda\,\operatorname{sign}(w_k)", True, 1.0,
+        value=lambda w, mix: jnp.sum(jnp.abs(w), axis=-1),
+        subgradient=lambda w, mix: _sign(w),
+        prox=lambda v, t, mix: soft_threshold(v, t)),
+    "l2": Penalty(
+        "L2", "#56B4E9", r"w_1^2 + w_2^2", "shrink", r"2\alpha\lambda\,w_k", True, 2.0,
+        value=lambda w, mix: jnp.sum(w * w, axis=-1),
+        subgradient=lambda w, mix: 2 * w,
+        prox=lambda v, t, mix: v / (1 + 2 * t)),
+    "elastic_net": Penalty(
+        "elastic net", "#009E73", r"⟨mix⟩\,(|w_1| + |w_2|) + ⟨1−mix⟩\,(w_1^2 + w_2^2)",
+        "prox", r"\alpha\lambda\,\partial P(w_k)", True, None,
+        value=lambda w, mix: (mix * jnp.sum(jnp.abs(w), axis=-1)
+                              + (1 - mix) * jnp.sum(w * w, axis=-1)),
+        subgradient=lambda w, mix: mix * jnp.sign(w) + (1 - mix) * 2 * w,
+        prox=lambda v, t, mix: soft_threshold(v, t * mix) / (1 + 2 * t * (1 - mix))),
+    "l0": Penalty(
+        "L0", "#E69F00", r"\#\{k : w_k \neq 0\}", "hard-threshold", "0", False, None,
+        value=lambda w, mix: jnp.sum(w != 0, axis=-1).astype(w.dtype),
+        subgradient=lambda w, mix: jnp.zeros_like(w),
+        prox=lambda v, t, mix: jnp.where(v * v > 2 * t, v, 0)),
+    "lp": Penalty(
+        "Lp (p = ½)", "#E69F00", r"|w_1|^{1/2} + |w_2|^{1/2}", "half-threshold",
+        r"\alpha\lambda\,\partial P(w_k)", False, P_EXPONENT,
+        value=lambda w, mix: jnp.sum(jnp.abs(w) ** P_EXPONENT, axis=-1),
+        subgradient=_lp_subgradient,
+        prox=lambda v, t, mix: _half_threshold(v, t)),
+}
+KINDS = tuple(PENALTIES)
+CONVEX = tuple(k for k, p in PENALTIES.items() if p.convex)
+NONCONVEX = tuple(k for k, p in PENALTIES.items() if not p.convex)
 
 
 def _check(kind: str) -> None:
@@ -46,18 +120,7 @@ def value(kind: str, w, *, mix=0.5):
     Example: ``value("l1", jnp.array([1.0, -2.0]))`` is 3.0.
     """
     _check(kind)
-    w = jnp.asarray(w)
-    if kind == "none":
-        return jnp.zeros(w.shape[:-1], w.dtype)
-    if kind == "l1":
-        return jnp.sum(jnp.abs(w), axis=-1)
-    if kind == "l2":
-        return jnp.sum(w * w, axis=-1)
-    if kind == "elastic_net":
-        return mix * value("l1", w) + (1 - mix) * value("l2", w)
-    if kind == "l0":
-        return jnp.sum(w != 0, axis=-1).astype(w.dtype)
-    return jnp.sum(jnp.abs(w) ** P_EXPONENT, axis=-1)  # lp
+    return PENALTIES[kind].value(jnp.asarray(w), mix)
 
 
 def subgradient(kind: str, w, *, mix=0.5):
@@ -67,17 +130,7 @@ def subgradient(kind: str, w, *, mix=0.5):
     ``l0`` is flat almost everywhere (0); ``lp`` uses p·|w|^(p−1)·sign(w), and 0 at 0.
     """
     _check(kind)
-    w = jnp.asarray(w)
-    if kind in ("none", "l0"):
-        return jnp.zeros_like(w)
-    if kind == "l1":
-        return jnp.sign(w)
-    if kind == "l2":
-        return 2 * w
-    if kind == "elastic_net":
-        return mix * jnp.sign(w) + (1 - mix) * 2 * w
-    safe = jnp.where(w == 0, 1.0, jnp.abs(w))
-    return jnp.where(w == 0, 0.0, P_EXPONENT * safe ** (P_EXPONENT - 1) * jnp.sign(w))
+    return PENALTIES[kind].subgradient(jnp.asarray(w), mix)
 
 
 def positive_zero(w):
@@ -107,18 +160,7 @@ def prox(kind: str, v, t, *, mix=0.5):
     Example: ``prox("l1", jnp.array([0.3, -2.0]), 0.5)`` is ``[0.0, -1.5]``.
     """
     _check(kind)
-    v = jnp.asarray(v)
-    if kind == "none":
-        return v
-    if kind == "l1":
-        return soft_threshold(v, t)
-    if kind == "l2":
-        return v / (1 + 2 * t)
-    if kind == "elastic_net":
-        return soft_threshold(v, t * mix) / (1 + 2 * t * (1 - mix))
-    if kind == "l0":
-        return jnp.where(v * v > 2 * t, v, 0)
-    return _half_threshold(v, t)
+    return PENALTIES[kind].prox(jnp.asarray(v), t, mix)
 
 
 def _half_threshold(v, t):
@@ -145,8 +187,8 @@ def ball_boundary(kind: str, level, *, n_points: int = 361, mix=0.5):
     theta = jnp.linspace(0, 2 * jnp.pi, n_points)
     u = jnp.stack([jnp.cos(theta), jnp.sin(theta)], axis=-1)
     level = jnp.asarray(level, u.dtype)
-    if kind in ("l1", "l2", "lp"):
-        q = {"l1": 1.0, "l2": 2.0, "lp": P_EXPONENT}[kind]
+    q = PENALTIES[kind].degree
+    if q is not None:
         r = (level / value(kind, u)) ** (1 / q)
     elif kind == "elastic_net":
         a, b = mix * value("l1", u), (1 - mix) * value("l2", u)

@@ -14,26 +14,13 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-# One colour per regularizer, the same on every page (Okabe–Ito, colour-blind safe).
-# The primer draws the unregularized weights in red and L1 / L2 in blues.
-PALETTE = {
-    "none": "#D55E00",         # vermillion
-    "l1": "#0072B2",           # blue
-    "l2": "#56B4E9",           # sky blue
-    "elastic_net": "#009E73",  # bluish green
-    "dropout": "#CC79A7",      # reddish purple
-    "l0": "#E69F00",           # orange
-    "lp": "#E69F00",
-}
+from core import penalties
 
-PENALTY_NAMES = {
-    "none": "none",
-    "l1": "L1",
-    "l2": "L2",
-    "elastic_net": "elastic net",
-    "l0": "L0",
-    "lp": "Lp (p = ½)",
-}
+# One colour per regularizer and run, the same on every page: the penalties' own (from
+# core.penalties.PENALTIES), and dropout's, which is a run, not a penalty.
+PALETTE = {k: p.colour for k, p in penalties.PENALTIES.items()} | {"dropout": "#CC79A7"}
+
+PENALTY_NAMES = {k: p.name for k, p in penalties.PENALTIES.items()}
 
 PROBLEM_NAMES = {
     "least_squares": "least squares",

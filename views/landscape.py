@@ -156,14 +156,8 @@ def minimizer_table(scene) -> str:
 
 def objective_latex(kind: str, lam: float, mix: float) -> str:
     """The objective with today's λ (and mix)."""
-    term = {
-        "none": "0",
-        "l1": r"|w_1| + |w_2|",
-        "l2": r"w_1^2 + w_2^2",
-        "elastic_net": rf"{mix:g}\,(|w_1| + |w_2|) + {1 - mix:g}\,(w_1^2 + w_2^2)",
-        "l0": r"\#\{k : w_k \neq 0\}",
-        "lp": r"|w_1|^{1/2} + |w_2|^{1/2}",
-    }[kind]
+    term = (penalties.PENALTIES[kind].formula.replace("⟨mix⟩", f"{mix:g}")
+            .replace("⟨1−mix⟩", f"{1 - mix:g}"))
     return rf"J(w) + \lambda P(w) = J(w) + {lam:g}\cdot\left({term}\right)"
 
 
@@ -174,13 +168,10 @@ def update_latex(kind: str, rule: str, lam: float, alpha: float) -> str:
     if kind == "none":
         return rf"w_{{k+1}} = {v},\quad \alpha = {a}"
     if rule == "proximal":
-        name = {"l1": "soft-threshold", "l2": "shrink", "elastic_net": "prox",
-                "l0": "hard-threshold", "lp": "half-threshold"}[kind]
+        name = penalties.PENALTIES[kind].prox_name
         return (rf"w_{{k+1}} = \operatorname{{{name}}}_{{\alpha\lambda}}\!\left({v}\right),"
                 rf"\quad \alpha\lambda = {a}\times{lam:g} = {al}")
-    pull = {"l1": r"\alpha\lambda\,\operatorname{sign}(w_k)", "l2": r"2\alpha\lambda\,w_k",
-            "elastic_net": r"\alpha\lambda\,\partial P(w_k)", "l0": "0",
-            "lp": r"\alpha\lambda\,\partial P(w_k)"}[kind]
+    pull = penalties.PENALTIES[kind].pull
     clip = r",\ \text{a weight whose sign flips} \to 0" if rule == "clip" else ""
     return rf"w_{{k+1}} = {v} - {pull}{clip},\quad \alpha\lambda = {al}"
 

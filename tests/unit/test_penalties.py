@@ -289,3 +289,22 @@ def test_positive_zero_clears_the_sign_of_zero_also_inside_jit():
         got = np.asarray(f(w))
         assert not np.signbit(got[:2]).any()
         np.testing.assert_array_equal(got[2:], [-1.5, 2.0])
+
+
+def test_one_table_holds_every_fact_of_a_penalty_and_the_pages_read_it():
+    """Every penalty has one row in ``penalties.PENALTIES``; the kinds, the convex split,
+    the pages' palette and names and the ball's homogeneity all come from it."""
+    from core.penalties import PENALTIES
+    from ui.controls import PALETTE, PENALTY_NAMES
+
+    assert penalties.KINDS == tuple(PENALTIES) == ("none", "l1", "l2", "elastic_net", "l0", "lp")
+    assert penalties.CONVEX == ("none", "l1", "l2", "elastic_net")
+    assert {k: PALETTE[k] for k in PENALTIES} == {k: p.colour for k, p in PENALTIES.items()}
+    assert PENALTY_NAMES == {k: p.name for k, p in PENALTIES.items()}
+    u = jnp.array([[0.6, -0.8], [1.0, 0.0]])
+    for kind, p in PENALTIES.items():
+        if p.degree is not None:   # P(r·u) = r^degree·P(u), so the ball's radius follows
+            np.testing.assert_allclose(penalties.value(kind, 3.0 * u),
+                                       3.0 ** p.degree * penalties.value(kind, u), rtol=1e-6)
+            ball = penalties.ball_boundary(kind, 2.0)
+            np.testing.assert_allclose(penalties.value(kind, ball), 2.0, rtol=1e-5)
