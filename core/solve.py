@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from typing import NamedTuple
 
 import jax
@@ -36,21 +37,49 @@ class Solution(NamedTuple):
     iterations: jax.Array
 
 
+def gradient_mapping(loss: Callable, prox: Callable, w, s):
+    """``‖w − prox(w − s∇J(w), s)‖/s``: 0 exactly at a minimizer of J + g (J convex)."""
+    return jnp.linalg.norm(w - prox(w - s * jax.grad(loss)(w), s)) / s
+
+
 def _residual(problem, kind, lam, mix, w, s):
-    g = jax.grad(problem.loss)(w)
-    return jnp.linalg.norm(w - penalties.prox(kind, w - s * g, s * lam, mix=mix)) / s
+    """The gradient mapping of J + λ·P at w."""
+    return gradient_mapping(problem.loss, lambda v, s: penalties.prox(kind, v, s * lam, mix=mix),
+                            w, s)
 
 
-@functools.partial(jax.jit, static_argnames=("kind", "accelerate"))
-def _fista(problem: Problem, kind: str, lam, mix, w0, *, accelerate: bool = True) -> Solution:
-    loss = problem.loss
+def proximal_gradient(loss: Callable, prox: Callable, w0, *, step, tol: float,
+                      max_iter: int, backtrack: bool = True, accelerate: bool = True,
+                      stop_at_y: bool = False) -> Solution:
+    """``argmin_w loss(w) + g(w)`` for a smooth ``loss`` and a ``g`` given by its prox,
+    ``prox(v, s) = argmin_u ½‖u − v‖² + s·g(u)``: the one solver of the penalized and the
+    constrained problems.
 
+    For a penalty, g = λ·P and ``prox(v, s) = penalties.prox(kind, v, s·λ)``. For a
+    constraint w ∈ C, g is C's indicator (0 in C, ∞ outside), whose prox is the Euclidean
+    projection onto C whatever s (as jaxopt's ``make_prox_from_projection``): every iterate
+    is a projection, so an L1-ball minimizer on a corner has an exact 0.
+
+    Each iteration takes ``x⁺ = prox(y − s∇J(y), s)``. With ``accelerate`` it is FISTA
+    (Beck & Teboulle), the extrapolation ``y⁺ = x⁺ + ((k − 1)/k⁺)(x⁺ − x)`` with
+    ``k⁺ = (1 + √(1 + 4k²))/2``, dropped when it points uphill (adaptive restart, O'Donoghue
+    & Candès). Without it the method is plain monotone proximal gradient. ``step`` is the first
+    step size s. With ``backtrack``, s is halved until the quadratic upper bound holds at
+    ``x⁺``, and grows by 1.5 between accelerated iterations; without it, s stays fixed (1/L
+    when L is known). It stops when the gradient mapping ``‖x − prox(x − s∇J(x), s)‖/s`` is
+    below ``tol``, or after ``max_iter`` iterations; with ``stop_at_y`` the mapping is
+    taken at the extrapolated point y instead, ``‖y − x⁺‖/s``, which costs nothing (x⁺ is
+    computed anyway) where the one at x⁺ costs a gradient an iteration.
+
+    Returns:
+      ``Solution(w, residual, iterations)``.
+    """
     def body(state):
-        x, y, t, s, it, _ = state
+        x, y, k, s, it, _ = state
         J_y, g_y = jax.value_and_grad(loss)(y)  # once a step: the backtracking reuses both
 
         def prox_step(s):
-            return penalties.prox(kind, y - s * g_y, s * lam, mix=mix)
+            return prox(y - s * g_y, s)
 
         def bad(s):
             # The quadratic upper bound fails at the prox step (Beck & Teboulle): shrink s.
@@ -58,31 +87,40 @@ def _fista(problem: Problem, kind: str, lam, mix, w0, *, accelerate: bool = True
             d = x - y
             return loss(x) > J_y + g_y @ d + (d @ d) / (2 * s) + 1e-15 * jnp.abs(J_y)
 
-        s = lax.while_loop(lambda s: bad(s) & (s > 1e-12), lambda s: s / 2, s)
+        if backtrack:
+            s = lax.while_loop(lambda s: bad(s) & (s > 1e-12), lambda s: s / 2, s)
         x_new = prox_step(s)
         if accelerate:
-            t_new = (1 + jnp.sqrt(1 + 4 * t * t)) / 2
-            y_new = x_new + ((t - 1) / t_new) * (x_new - x)
-            # Adaptive restart (O'Donoghue & Candès): drop momentum when it points uphill.
-            restart = (y - x_new) @ (x_new - x) > 0
+            k_new = (1 + jnp.sqrt(1 + 4 * k * k)) / 2
+            y_new = x_new + ((k - 1) / k_new) * (x_new - x)
+            restart = (y - x_new) @ (x_new - x) > 0   # momentum points uphill: drop it
             y_new = jnp.where(restart, x_new, y_new)
-            t_new = jnp.where(restart, 1.0, t_new)
-            s_next = s * 1.5
+            k_new = jnp.where(restart, 1.0, k_new)
+            s_next = s * 1.5 if backtrack else s
         else:
             # Plain monotone prox-gradient with a step that only shrinks: on a non-convex
             # landscape it stays in the basin of the start, like the descent path does.
-            t_new, y_new, s_next = t, x_new, s
-        res = _residual(problem, kind, lam, mix, x_new, s)
-        return x_new, y_new, t_new, s_next, it + 1, res
+            k_new, y_new, s_next = k, x_new, s
+        res = (jnp.linalg.norm(y - x_new) / s if stop_at_y
+               else gradient_mapping(loss, prox, x_new, s))
+        return x_new, y_new, k_new, s_next, it + 1, res
 
     def cond(state):
-        return (state[5] >= TOL) & (state[4] < MAX_ITER)
+        return (state[5] >= tol) & (state[4] < max_iter)
 
-    s0 = jnp.asarray(1.0 if accelerate else 0.1, w0.dtype)
+    s0 = jnp.asarray(step, w0.dtype)
     init = (w0, w0, jnp.asarray(1.0, w0.dtype), s0, jnp.array(0),
-            _residual(problem, kind, lam, mix, w0, s0) + 2 * TOL)
+            gradient_mapping(loss, prox, w0, s0) + 2 * tol)
     x, _, _, _, it, res = lax.while_loop(cond, body, init)
     return Solution(x, res, it)
+
+
+@functools.partial(jax.jit, static_argnames=("kind", "accelerate"))
+def _fista(problem: Problem, kind: str, lam, mix, w0, *, accelerate: bool = True) -> Solution:
+    """``proximal_gradient`` on J + λ·P, backtracking from s = 1 (0.1 when not accelerated)."""
+    return proximal_gradient(
+        problem.loss, lambda v, s: penalties.prox(kind, v, s * lam, mix=mix), w0,
+        step=1.0 if accelerate else 0.1, tol=TOL, max_iter=MAX_ITER, accelerate=accelerate)
 
 
 def _spd_solve(A, b):

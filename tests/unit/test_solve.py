@@ -272,3 +272,22 @@ def test_solve_warm_falls_back_to_fista_when_the_active_set_fails():
     assert int(sol.iterations) > 0
     assert float(sol.residual) < solve.TOL
     assert_l1_kkt(X, y, np.asarray(sol.w), 1e-3)
+
+
+@pytest.mark.parametrize("backtrack", [True, False])
+def test_the_one_solver_takes_a_projection_as_its_prox(backtrack):
+    """``proximal_gradient`` with the prox of an indicator (the projection onto w ≥ 0) solves
+    non-negative least squares: against SciPy's active-set NNLS, an independent solver."""
+    from scipy.optimize import nnls
+
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(40, 5)), rng.normal(size=40)
+    loss = lambda w: jnp.mean((jnp.asarray(X) @ w - jnp.asarray(y)) ** 2)  # noqa: E731
+    L = 2 * np.linalg.eigvalsh(X.T @ X / len(y))[-1]
+    sol = solve.proximal_gradient(loss, lambda v, s: jnp.maximum(v, 0.0), jnp.zeros(5),
+                                  step=1.0 if backtrack else 1 / L, tol=1e-10, max_iter=20_000,
+                                  backtrack=backtrack)
+    want, _ = nnls(X, y)
+    np.testing.assert_allclose(np.asarray(sol.w), want, atol=1e-7)
+    assert (np.asarray(sol.w) == 0).sum() == (want == 0).sum() > 0   # exact zeros, as NNLS
+    assert float(sol.residual) < 1e-10
