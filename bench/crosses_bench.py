@@ -75,7 +75,8 @@ def bench(paired_times, speedup_row, *, repeats: int) -> list[Row]:
 
     args = (jnp.asarray(idx), jnp.asarray(y), jnp.float32(b), jnp.asarray(lams),
             jnp.asarray(mixes), jnp.float32(ALPHA), jnp.zeros((3, d), jnp.float32))
-    compiled = crosses._fit.lower(d, crosses.STEPS, *args).compile()
+    compiled = jax.jit(crosses.train_cells, static_argnums=(0, 1)).lower(
+        d, crosses.STEPS, *args).compile()
     m = compiled.memory_analysis()
     footprint = (m.argument_size_in_bytes + m.output_size_in_bytes + m.temp_size_in_bytes
                  - m.alias_size_in_bytes)

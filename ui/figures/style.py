@@ -114,7 +114,7 @@ def for_projector(fig: go.Figure, height: int) -> PlainFigure:
     if layout.get("showlegend") is not False and legend.get("orientation") == "h":
         margin = layout.setdefault("margin", {})
         if legend.get("y", 1.0) >= 1.0 and margin.get("t") is not None:
-            margin["t"] = min(margin["t"], 70)   # the title's room, no longer the legend's
+            margin["t"] = min(margin["t"], 70)   # the title's room: the legend moves aside
         layout["legend"] = {**legend, "orientation": "v", "x": 1.02, "xanchor": "left",
                             "y": 1.0, "yanchor": "top"}
     return PlainFigure(spec)
