@@ -115,14 +115,29 @@ def demo(kind: str, *, seed: int = 0, n: int = 60, dtype=np.float32) -> Problem:
 
 
 def smoothness(problem: Problem) -> float | None:
-    """L, the largest curvature of J (so plain gradient descent is stable for α·L < 2).
+    """L, the largest curvature of J (so plain gradient descent is stable for α·L < 2), as a
+    number: ``lipschitz``; the sine model has no single L (None)."""
+    if problem.kind not in ("least_squares", "logistic"):
+        return None
+    return float(lipschitz(problem.astype(jnp.float64)))
 
-    least squares: L = 2·λ_max(XᵀX/n); logistic: L = λ_max(XᵀX/n)/4 (σ' ≤ ¼);
-    the sine model has no single L (None).
-    """
-    X = np.asarray(problem.X, np.float64)
-    top = float(np.linalg.eigvalsh(X.T @ X / X.shape[0])[-1])
-    return {"least_squares": 2 * top, "logistic": top / 4}.get(problem.kind)
+
+def lipschitz(problem: Problem):
+    """L, the Lipschitz constant of ∇J, in JAX (vmappable, traceable): 2·λ_max(XᵀX/n) for
+    least squares, λ_max(XᵀX/n)/4 for logistic (σ' ≤ ¼). ``smoothness`` is it as a number."""
+    X = problem.X
+    top = top_eigenvalue(X.T @ X / X.shape[0])
+    return 2 * top if problem.kind == "least_squares" else top / 4
+
+
+def top_eigenvalue(A):
+    """The largest eigenvalue of a symmetric A. For 2 × 2 (the page's problems) written out,
+    (a + c)/2 + √(((a − c)/2)² + b²): LAPACK's would make jaxlib import SciPy, which delays
+    a fresh server's first Geometry page."""
+    if A.shape[-1] == 2:
+        a, b, c = A[0, 0], A[0, 1], A[1, 1]
+        return (a + c) / 2 + jnp.hypot((a - c) / 2, b)
+    return jnp.linalg.eigvalsh(A)[-1]
 
 
 @functools.lru_cache(maxsize=len(LOSSES))

@@ -125,24 +125,6 @@ class Constrained(NamedTuple):
     iterations: jax.Array
 
 
-def _smoothness(problem: problems.Problem):
-    """L, the Lipschitz constant of ∇J (JAX, vmappable): 2·λ_max(XᵀX/n) for least squares,
-    λ_max(XᵀX/n)/4 for logistic."""
-    X = problem.X
-    top = _top_eigenvalue(X.T @ X / X.shape[0])
-    return 2 * top if problem.kind == "least_squares" else top / 4
-
-
-def _top_eigenvalue(A):
-    """The largest eigenvalue of a symmetric A. For 2 × 2 (the page's problems) written out,
-    (a + c)/2 + √(((a − c)/2)² + b²): LAPACK's would make jaxlib import SciPy, which delays
-    a fresh server's first Geometry page."""
-    if A.shape[-1] == 2:
-        a, b, c = A[0, 0], A[0, 1], A[1, 1]
-        return (a + c) / 2 + jnp.hypot((a - c) / 2, b)
-    return jnp.linalg.eigvalsh(A)[-1]
-
-
 def projected_gradient(problem: problems.Problem, kind: str, t, w0) -> Constrained:
     """``argmin J(w) s.t. w in the ball of radius t``: ``solve.proximal_gradient`` with the
     prox of the ball's indicator, the projection, and the fixed step s = 1/L (accelerated,
@@ -150,7 +132,7 @@ def projected_gradient(problem: problems.Problem, kind: str, t, w0) -> Constrain
     extrapolated point y is below TOL (free: one gradient and one projection an iteration,
     which the Monte Carlo's 20,000 solves feel). Every iterate is a projection output."""
     sol = solve.proximal_gradient(problem.loss, lambda v, s: project(kind, v, t),
-                                  w0.astype(problem.X.dtype), step=1 / _smoothness(problem),
+                                  w0.astype(problem.X.dtype), step=1 / problems.lipschitz(problem),
                                   tol=TOL, max_iter=MAX_ITER, backtrack=False, stop_at_y=True)
     return Constrained(penalties.positive_zero(sol.w), sol.residual, sol.iterations)
 

@@ -410,5 +410,5 @@ def test_top_eigenvalue_matches_numpy(d):
     for _ in range(20):
         B = rng.normal(size=(d, d))
         A = B @ B.T + 0.1 * np.eye(d) * rng.random()
-        np.testing.assert_allclose(float(geometry._top_eigenvalue(jnp.asarray(A))),
+        np.testing.assert_allclose(float(problems.top_eigenvalue(jnp.asarray(A))),
                                    np.linalg.eigvalsh(A)[-1], rtol=1e-12)
