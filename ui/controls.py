@@ -14,26 +14,6 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from core import penalties
-
-# One colour per regularizer and run, the same on every page: the penalties' own (from
-# core.penalties.PENALTIES), and dropout's, which is a run, not a penalty.
-PALETTE = {k: p.colour for k, p in penalties.PENALTIES.items()} | {"dropout": "#CC79A7"}
-
-PENALTY_NAMES = {k: p.name for k, p in penalties.PENALTIES.items()}
-
-PROBLEM_NAMES = {
-    "least_squares": "least squares",
-    "logistic": "logistic",
-    "sine": "non-convex",
-}
-
-RULE_NAMES = {
-    "proximal": "proximal",
-    "clip": "clip",
-    "subgradient": "subgradient",
-}
-
 
 def _rounded(values) -> list[float]:
     return sorted({round(float(v), 6) for v in values})

@@ -7,6 +7,8 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v2 as components_v2
 
+from ui import controls
+
 PRESENTER_KEY = "presenter"
 # Keyed containers of the stage: the clicker finds the main control and Reveal by them, and
 # the browser tests find the main chart.
@@ -55,9 +57,6 @@ nav.presets a.preset { padding: 0.2rem 0.65rem !important; font-size: 0.85rem !i
 
 def presenter_toggle() -> None:
     """The sidebar switch (in the URL as ``?presenter=true``). Call once, from app.py."""
-    from ui import controls  # here: controls read core's penalties, and so import JAX, which
-    # the router imports only after the browser has started fetching plotly.js
-
     controls.toggle("Presenter mode", PRESENTER_KEY, False, container=st.sidebar,
                     help="Larger text, thicker lines, bigger markers, prose folded away: "
                          "legible from the back of the room.")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.scenes import crosses
 from ui import controls, figures, kit
-from ui.controls import PALETTE
+from ui.figures.style import PALETTE
 from ui.kit import Preset
 
 PAGE = "crosses"

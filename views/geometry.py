@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.scenes import geometry
 from ui import controls, figures, kit
-from ui.controls import PALETTE, PENALTY_NAMES
+from ui.figures.style import PALETTE, PENALTY_NAMES
 from ui.kit import Preset
 
 PAGE = "geometry"

@@ -7,7 +7,7 @@ import streamlit as st
 from core import optim, penalties, solve
 from core.scenes import landscape
 from ui import controls, figures, kit
-from ui.controls import PALETTE, PENALTY_NAMES
+from ui.figures.style import PALETTE, PENALTY_NAMES, PROBLEM_NAMES, RULE_NAMES
 from ui.kit import Preset
 
 PAGE = "landscape"
@@ -83,12 +83,12 @@ def page_controls(stage: kit.Stage) -> Controls:
     with stage.side:
         view = controls.choose("View", "view", VIEWS, DEFAULTS["view"], horizontal=True)
         problem = controls.select("Problem (data loss J)", "problem",
-                                  controls.PROBLEM_NAMES, DEFAULTS["problem"])
+                                  PROBLEM_NAMES, DEFAULTS["problem"])
         kind = controls.select("Penalty P", "penalty", PENALTY_NAMES, DEFAULTS["penalty"],
                                help="L0 and Lp (p = ½) are non-convex: shown for comparison.")
         mix = controls.slider("Elastic-net mix (share of L1)", "mix", 0.0, 1.0,
                               DEFAULTS["mix"], 0.05, disabled=kind != "elastic_net")
-        rule = controls.select("Update rule", "rule", controls.RULE_NAMES, DEFAULTS["rule"],
+        rule = controls.select("Update rule", "rule", RULE_NAMES, DEFAULTS["rule"],
                                help="How the penalty enters each gradient step.")
         alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
                                      DEFAULTS["alpha"])

@@ -8,7 +8,7 @@ import streamlit as st
 from core import solve
 from core.scenes import sweep
 from ui import controls, figures, kit
-from ui.controls import PALETTE, PENALTY_NAMES
+from ui.figures.style import PALETTE, PENALTY_NAMES
 from ui.kit import Preset
 
 PAGE = "sweep"

@@ -7,7 +7,7 @@ import streamlit as st
 from core import optim
 from core.scenes import update_rules
 from ui import controls, figures, kit
-from ui.controls import PALETTE, PROBLEM_NAMES
+from ui.figures.style import PALETTE, PROBLEM_NAMES
 from ui.kit import Preset
 
 PAGE = "update"

@@ -7,7 +7,7 @@ import streamlit as st
 from core import data
 from core.scenes import weights
 from ui import controls, figures, kit
-from ui.controls import PALETTE
+from ui.figures.style import PALETTE
 from ui.kit import Preset
 
 PAGE = "weights"

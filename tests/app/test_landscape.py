@@ -7,7 +7,7 @@ from apptools import all_charts, chart, chart_ids, decode
 from streamlit.testing.v1 import AppTest
 
 from core import problems, solve
-from ui.controls import PENALTY_NAMES, PROBLEM_NAMES
+from ui.figures.style import PENALTY_NAMES, PROBLEM_NAMES
 
 APP = "../../app.py"
 

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 from core import problems
 from core.scenes import landscape
 from ui import figures
-from ui.controls import PALETTE, PENALTY_NAMES
+from ui.figures.style import PALETTE, PENALTY_NAMES
 
 
 @pytest.fixture(scope="module")

@@ -295,7 +295,7 @@ def test_one_table_holds_every_fact_of_a_penalty_and_the_pages_read_it():
     """Every penalty has one row in ``penalties.PENALTIES``; the kinds, the convex split,
     the pages' palette and names and the ball's homogeneity all come from it."""
     from core.penalties import PENALTIES
-    from ui.controls import PALETTE, PENALTY_NAMES
+    from ui.figures.style import PALETTE, PENALTY_NAMES
 
     assert penalties.KINDS == tuple(PENALTIES) == ("none", "l1", "l2", "elastic_net", "l0", "lp")
     assert penalties.CONVEX == ("none", "l1", "l2", "elastic_net")

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from ui import figures
-from ui.controls import PALETTE
+from ui.figures.style import PALETTE
 
 WASHED = (0.25, 0.5)   # 5:1 and 3:1 full-on/full-off contrast
 

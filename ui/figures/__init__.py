@@ -6,7 +6,7 @@ plain spec and ``PlainFigure``), ``style`` (projector and phone), ``fmt`` (numbe
 ``traces``, ``frames`` (λ inside the figure) and ``export`` (CSV, HTML). Everything a view
 or a test uses is re-exported here, so a call site reads ``figures.landscape_figure``.
 
-Figures take float32 NumPy arrays (sent as base64) and colours from ``ui.controls.PALETTE``
+Figures take float32 NumPy arrays (sent as base64) and colours from ``ui.figures.style.PALETTE``
 via the ``palette`` argument, so a kind has one colour everywhere. A figure that scrubs λ
 carries one Plotly frame per λ of the family and a slider inside the figure: scrubbing
 needs no server round trip and a rotated 3D camera stays where the user left it.

@@ -1,6 +1,7 @@
-"""How a figure looks: the greys, the line styles, and the figure restyled for a
-projector (presenter mode) or a phone. Colours of the penalties come from
-``ui.controls.PALETTE`` through each builder's ``palette`` argument."""
+"""How things look and what they are called, in one place: each penalty's and run's colour
+(``PALETTE``) and name, the problems' and rules' names, the greys and line styles, and the
+figure restyled for a projector (presenter mode) or a phone. Builders take the colours
+through their ``palette`` argument."""
 
 from __future__ import annotations
 
@@ -10,7 +11,26 @@ import re
 import plotly.graph_objects as go
 from plotly.colors import sequential as _sequential
 
+from core import penalties
 from ui.figures.spec import PlainFigure
+
+# One colour per regularizer and run, the same on every page: the penalties' own (from
+# core.penalties.PENALTIES), and dropout's, which is a run, not a penalty.
+PALETTE = {k: p.colour for k, p in penalties.PENALTIES.items()} | {"dropout": "#CC79A7"}
+
+PENALTY_NAMES = {k: p.name for k, p in penalties.PENALTIES.items()}
+
+PROBLEM_NAMES = {
+    "least_squares": "least squares",
+    "logistic": "logistic",
+    "sine": "non-convex",
+}
+
+RULE_NAMES = {
+    "proximal": "proximal",
+    "clip": "clip",
+    "subgradient": "subgradient",
+}
 
 # A pale grey ramp: the landscape stays in the background, the coloured paths on top. Its
 # dark end and the contour lines are set for a washed-out projector: under a room's light
