@@ -21,6 +21,15 @@ def xy_update(x, y, **more) -> dict:
     return {"type": "scatter", "x": finite(x), "y": finite(y), **more}
 
 
+def append_moving(traces: list[dict], new: list[dict]) -> list[int]:
+    """Append ``new`` to a figure's ``traces`` and return their indices: the traces its
+    frames update, in the order the frames list their data (the one way every builder
+    tracks them)."""
+    first = len(traces)
+    traces.extend(new)
+    return list(range(first, len(traces)))
+
+
 def frame_spec(lam: float, data: list[dict], traces: list[int], layout: dict) -> dict:
     """A Plotly frame as a plain dict (sent as it is: see ``PlainFigure``)."""
     return {"name": lambda_label(lam), "data": data, "traces": traces, "layout": layout}

@@ -7,7 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ui.figures.fmt import minimizer_text
-from ui.figures.frames import add_lambda_slider, frame_spec
+from ui.figures.frames import add_lambda_slider, append_moving, frame_spec
 from ui.figures.spec import PlainFigure, axis_name, grid_layout, note_on_panel, on_panel, set_layout
 from ui.figures.traces import (
     ball_trace,
@@ -178,9 +178,7 @@ def duality_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
         traces.append({**minimizer_trace(scene.center, palette["none"],
                                          name="minimizer of J (λ = 0)"), **on_panel(1)})
         traces += _budget_curves(scene, palette=palette, names=names)
-        first = len(traces)
-        traces += _duality_at_lambda(scene, i0, palette=palette, names=names)
-        ids = list(range(first, len(traces)))
+        ids = append_moving(traces, _duality_at_lambda(scene, i0, palette=palette, names=names))
         frames = [frame_spec(lam, _duality_moving(scene, i, names), ids, layout(i))
                   for i, lam in enumerate(scene.lams)]
     else:

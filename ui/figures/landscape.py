@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from ui.figures.fmt import minimizer_text
 from ui.figures.frames import (
     add_lambda_slider,
+    append_moving,
     contour_update,
     family_frames,
     frame_spec,
@@ -30,9 +31,6 @@ from ui.figures.traces import (
     without_empty_lists,
     zero_annotations,
 )
-
-# Trace order of the landscape figure; frames update these by index.
-_CONTOUR, _BALL, _PATH, _START, _MIN_NONE, _MIN_L1, _MIN_L2, _MIN_KIND = range(8)
 
 
 def _landscape_title(names: dict, kind: str, lam: float) -> str:
@@ -80,11 +78,14 @@ def landscape_figure(scene, *, palette: dict, names: dict, w0, show_answer: bool
                 w = scene.minimizer(k, i).w
                 data.append(xy_update(w[:1], w[1:2], hovertemplate=minimizer_text(
                     f"minimizer, {names[k]}", w)))
-        ids = [_CONTOUR, _BALL, _PATH, *range(_MIN_NONE, _MIN_NONE + len(mins))]
-        return frame_spec(scene.lams[i], data, ids[: len(data)], layout(i))
+        return frame_spec(scene.lams[i], data, moving[: len(data)], layout(i))
 
-    fig = PlainFigure({"data": traces(i0) + [start_trace(w0)]
-                               + (minimizers(i0) if show_answer else [])})
+    data: list[dict] = []
+    moving = append_moving(data, traces(i0))
+    data.append(start_trace(w0))   # the start does not move with λ
+    if show_answer:
+        moving += append_moving(data, minimizers(i0))
+    fig = PlainFigure({"data": data})
     set_layout(fig, **without_empty_lists(layout(i0)))
     add_lambda_slider(fig, scene.lams, i0, family_frames(scene, "contours", frame,
                                                          show_answer, names, palette))
@@ -127,9 +128,11 @@ def surface_figure(scene, *, palette: dict, names: dict, show_answer: bool = Tru
             run = scene.run(kind, i)
             data.append({"type": "scatter3d", "x": run.path[:, 0], "y": run.path[:, 1],
                          "z": finite(run.costs.total)})
-        return frame_spec(scene.lams[i], data, list(range(len(data))), layout(i))
+        return frame_spec(scene.lams[i], data, moving[: len(data)], layout(i))
 
-    fig = PlainFigure({"data": traces(i0)})
+    data: list[dict] = []
+    moving = append_moving(data, traces(i0))
+    fig = PlainFigure({"data": data})
     set_layout(fig, **layout(i0))
     add_lambda_slider(fig, scene.lams, i0, family_frames(scene, "surface", frame,
                                                          show_answer, names, palette))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from ui.figures.frames import add_frame_slider, frame_spec
+from ui.figures.frames import add_frame_slider, append_moving, frame_spec
 from ui.figures.spec import PlainFigure, set_layout
 from ui.figures.style import rgba
 from ui.figures.traces import finite, histogram_steps, without_empty_lists
@@ -73,11 +73,13 @@ def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
                                   f"{scene.n_weights:,} weights a run"},
                 "annotations": [zeros] + beyond}
 
-    fig = PlainFigure({"data": [histogram_trace(h.edges, h.counts[last, j], palette[r],
-                                                name=names[r])
-                                for r, j in zip(runs, cols, strict=True)]})
+    data: list[dict] = []
+    moving = append_moving(data, [histogram_trace(h.edges, h.counts[last, j], palette[r],
+                                                  name=names[r])
+                                  for r, j in zip(runs, cols, strict=True)])
+    fig = PlainFigure({"data": data})
     frames = [frame_spec(e, [{"type": "scatter", "y": histogram_steps(h.counts[i, j])}
-                             for j in cols], list(range(len(cols))), layout(i))
+                             for j in cols], moving, layout(i))
               for i, e in enumerate(epochs)]
     add_frame_slider(fig, [str(e) for e in epochs], last, frames, prefix="epoch ")
     # clear of the axis title, in presenter mode too
