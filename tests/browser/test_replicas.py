@@ -24,7 +24,7 @@ from websockets.exceptions import ConnectionClosed
 
 from bench.class_bench import NGINX, nginx, route_cookie
 from bench.wsclient import Student
-from tests.app.apptools import decode
+from ui.figures import array_of
 
 from .conftest import REPO_ROOT
 from .helpers import streamlit_process
@@ -82,7 +82,7 @@ def landscape_view(s: Student) -> tuple[str, float]:
     (data,) = [d for i, d in s.charts.items() if "landscape_chart" in i]
     fig = data["figure"]
     (start,) = [t for t in fig["data"] if t.get("name") == "start"]
-    return fig["layout"]["title"]["text"], float(decode(start["x"])[0])
+    return fig["layout"]["title"]["text"], float(array_of(start["x"])[0])
 
 
 def test_students_on_a_killed_replica_come_back_on_the_same_view():
