@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.scenes import crosses
 from ui import controls, figures, kit
+from ui.figures.fmt import bytes_exact, tex_bytes, tex_int
 from ui.figures.style import PALETTE
 from ui.kit import Preset
 
@@ -141,11 +142,6 @@ def data_section(scene, seed: int) -> None:
 
 # ---- text with today's numbers -------------------------------------------------------------
 
-def _b(n: float) -> str:
-    """Bytes with thousands separators: 129,600 B."""
-    return f"{int(n):,} B"
-
-
 def numbers_table(scene, show: bool) -> str:
     rows = [f"| run | non-zero weights (of {scene.cells:,}) | dense bytes (4·d) | "
             "sparse bytes (8·nnz) | test error | train error |",
@@ -155,8 +151,9 @@ def numbers_table(scene, show: bool) -> str:
             continue
         j = scene.run(kind)
         k = int(scene.nonzero[j])
-        rows.append(f"| {RUN_NAMES[kind]} | {k:,} ({k / scene.cells:.1%}) | {_b(scene.dense[j])} | "
-                    f"{_b(scene.sparse[j])} | {scene.test_mse[j]:.4f} | "
+        rows.append(f"| {RUN_NAMES[kind]} | {k:,} ({k / scene.cells:.1%}) | "
+                    f"{bytes_exact(scene.dense[j])} | "
+                    f"{bytes_exact(scene.sparse[j])} | {scene.test_mse[j]:.4f} | "
                     f"{scene.train_mse[j]:.4f} |")
     return "\n".join(rows)
 
@@ -173,36 +170,27 @@ def threshold_sentence(scene) -> str:
             f"n_c/(n_c + λn) = n_c/(n_c + {2 * half:.4g}).")
 
 
-def _n(v: int) -> str:
-    """An integer for LaTeX, thousands separated: 16{,}200."""
-    return f"{int(v):,}".replace(",", "{,}")
-
-
-def _tb(v: float) -> str:
-    """Bytes for LaTeX, a thin space before the unit: 259 kB."""
-    number, unit = figures.fmt_bytes(v).split(" ")
-    return rf"{number}\,\text{{{unit}}}"
-
-
 def dimension_latex(scene) -> str:
     s = scene.size
     return (rf"\begin{{gathered}}d = \frac{{180^\circ}}{{{s}^\circ}}\times"
-            rf"\frac{{360^\circ}}{{{s}^\circ}} = {_n(scene.rows)}\times{_n(scene.cols)} = "
-            rf"{_n(scene.cells)}\ \text{{cells}}\\"
+            rf"\frac{{360^\circ}}{{{s}^\circ}} = {tex_int(scene.rows)}\times"
+            rf"{tex_int(scene.cols)} = "
+            rf"{tex_int(scene.cells)}\ \text{{cells}}\\"
             rf"\text{{one-hot matrix (never built): }} n\times d\times 4\,\text{{B}} = "
-            rf"{_n(scene.n_train)}\times{_n(scene.cells)}\times 4\,\text{{B}} = "
-            rf"{_tb(scene.design_bytes)}\\ \text{{one index a point instead: }}"
-            rf"{_n(scene.n_train)}\times 4\,\text{{B}} = {_tb(4 * scene.n_train)}"
+            rf"{tex_int(scene.n_train)}\times{tex_int(scene.cells)}\times 4\,\text{{B}} = "
+            rf"{tex_bytes(scene.design_bytes)}\\ \text{{one index a point instead: }}"
+            rf"{tex_int(scene.n_train)}\times 4\,\text{{B}} = {tex_bytes(4 * scene.n_train)}"
             rf"\end{{gathered}}")
 
 
 def minute_latex() -> str:
     m, p = crosses.MINUTE_CELLS, crosses.PRIMER_CELLS
     return (rf"\begin{{gathered}}\text{{minute-level cells: }}(180\cdot 60)\times(360\cdot 60)"
-            rf" = {_n(180 * 60)}\times {_n(360 * 60)} = {_n(m)} \approx {_n(10_000)}\times "
-            rf"{_n(20_000)} = {_n(p)}\\ \text{{dense: }}4\,\text{{B}}\times {_n(m)} = "
-            rf"{_tb(crosses.dense_bytes(m))}\quad\text{{(the primer's round }}{_n(p)}"
-            rf"\text{{: }}{_tb(crosses.dense_bytes(p))}\text{{)}}\end{{gathered}}")
+            rf" = {tex_int(180 * 60)}\times {tex_int(360 * 60)} = {tex_int(m)} \approx "
+            rf"{tex_int(10_000)}\times {tex_int(20_000)} = {tex_int(p)}\\ "
+            rf"\text{{dense: }}4\,\text{{B}}\times {tex_int(m)} = "
+            rf"{tex_bytes(crosses.dense_bytes(m))}\quad\text{{(the primer's round }}{tex_int(p)}"
+            rf"\text{{: }}{tex_bytes(crosses.dense_bytes(p))}\text{{)}}\end{{gathered}}")
 
 
 def objective_latex(scene) -> str:
@@ -217,7 +205,7 @@ def update_latex(scene) -> str:
     return (rf"\begin{{gathered}}v_c = w_c - \alpha_c\frac{{\partial J}}{{\partial w_c}} = "
             rf"w_c - {a:g}\,\big(b + w_c - \bar y_c\big),\quad "
             rf"\alpha_c = \frac{{\alpha n}}{{2 n_c}},\ "
-            rf"\alpha_c\lambda = \frac{{{a:g}\times{lam:g}\times{_n(n)}}}{{2\,n_c}} = "
+            rf"\alpha_c\lambda = \frac{{{a:g}\times{lam:g}\times{tex_int(n)}}}{{2\,n_c}} = "
             rf"\frac{{{t:.4g}}}{{n_c}}\\"
             rf"\text{{L1: }} w_c \leftarrow \operatorname{{sign}}(v_c)\max\!\Big(|v_c| - "
             rf"\frac{{{t:.4g}}}{{n_c}},\ 0\Big)\qquad"
@@ -226,13 +214,13 @@ def update_latex(scene) -> str:
 
 
 def bytes_latex(scene, show: bool) -> str:
-    parts = [rf"\text{{dense}} = 4\,\text{{B}}\times {_n(scene.cells)} = "
-             rf"{_n(scene.dense[0])}\,\text{{B}}"]
+    parts = [rf"\text{{dense}} = 4\,\text{{B}}\times {tex_int(scene.cells)} = "
+             rf"{tex_int(scene.dense[0])}\,\text{{B}}"]
     if show:
         for kind in ("l1", "l2"):
             j = scene.run(kind)
             parts.append(rf"\text{{sparse, {RUN_NAMES[kind]}}} = (4 + 4)\,\text{{B}}\times "
-                         rf"{_n(scene.nonzero[j])} = {_n(scene.sparse[j])}\,\text{{B}}")
+                         rf"{tex_int(scene.nonzero[j])} = {tex_int(scene.sparse[j])}\,\text{{B}}")
     return r"\begin{gathered}" + r"\\ ".join(parts) + r"\end{gathered}"
 
 

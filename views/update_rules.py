@@ -7,6 +7,7 @@ import streamlit as st
 from core import optim
 from core.scenes import update_rules
 from ui import controls, figures, kit
+from ui.figures.fmt import tex_number, tex_sign
 from ui.figures.style import PALETTE, PROBLEM_NAMES
 from ui.kit import Preset
 
@@ -191,29 +192,14 @@ def zeno_section(scene, ctl: Controls) -> None:
 
 # ---- text with today's numbers -------------------------------------------------------------
 
-def tex(x: float, *, paren: bool = False) -> str:
-    """A number as typeset: 4 significant digits, an exact zero as 0, powers of ten as such."""
-    x = float(x)
-    if x == 0.0:
-        return "0"
-    s = f"{x:.4g}"
-    if "e" in s:
-        m, e = s.split("e")
-        s = rf"{m}\times10^{{{int(e)}}}"
-    return f"({s})" if paren and x < 0 else s
-
-
-def sign_tex(x: float) -> str:
-    return "0" if x == 0 else ("+1" if x > 0 else "-1")
-
-
 def data_latex(scene) -> str:
-    al = rf"\alpha\lambda = {tex(scene.alpha)}\times{tex(scene.lam)} = {tex(scene.band)}"
+    al = (rf"\alpha\lambda = {tex_number(scene.alpha)}\times{tex_number(scene.lam)} = "
+          rf"{tex_number(scene.band)}")
     if scene.a == 0:
         return rf"J(w) = 0\ \text{{(no data loss)}},\quad \tfrac{{\partial J}}{{\partial w}} = 0," \
                rf"\quad {al}"
     return (rf"J(w) = \tfrac12 a(w - c)^2,\quad \tfrac{{\partial J}}{{\partial w}} = a(w - c) = "
-            rf"{tex(scene.a)}\,(w - {tex(scene.c, paren=True)}),\quad {al}")
+            rf"{tex_number(scene.a)}\,(w - {tex_number(scene.c, paren=True)}),\quad {al}")
 
 
 def rule_latex(rid: str, n, k: int, band: float, alpha: float) -> str:
@@ -226,29 +212,29 @@ def rule_latex(rid: str, n, k: int, band: float, alpha: float) -> str:
         return rule_latex(rid, _NO_NUMBERS, k, band, alpha).split(r" \\ ")[0] + \
             r"\end{gathered}"
     K1 = f"w_{{{k + 1}}}"
-    w, g, a = tex(n.w), tex(n.grad, paren=True), tex(alpha)
+    w, g, a = tex_number(n.w), tex_number(n.grad, paren=True), tex_number(alpha)
+    b, s, new = tex_number(band), tex_sign(n.w), tex_number(n.new)
     data = rf"{a}\cdot{g}"
     if rid == "l1_subgradient":
         head = r"\textsf{L1 subgradient:}\quad w_{k+1} = w_k - \alpha\lambda\,\mathrm{sign}(w_k)" \
                r" - \alpha\,\partial J/\partial w"
-        nums = rf"{K1} = {w} - {tex(band)}\cdot({sign_tex(n.w)}) - {data} = {tex(n.new)}"
+        nums = rf"{K1} = {w} - {b}\cdot({s}) - {data} = {new}"
     elif rid == "l1_clip":
         head = r"\textsf{L1 clip:}\quad u = w_k - \alpha\lambda\,\mathrm{sign}(w_k) - \alpha\," \
                r"\partial J/\partial w,\ \ w_{k+1} = 0 \text{ if the sign flipped, else } u"
-        nums = rf"u = {w} - {tex(band)}\cdot({sign_tex(n.w)}) - {data} = {tex(n.raw)}"
-        nums += (rf"\ \Rightarrow\ \text{{the sign flipped: }} {K1} = {tex(n.new)}" if n.zeroed
-                 else rf",\quad {K1} = {tex(n.new)}")
+        nums = rf"u = {w} - {b}\cdot({s}) - {data} = {tex_number(n.raw)}"
+        nums += (rf"\ \Rightarrow\ \text{{the sign flipped: }} {K1} = {new}" if n.zeroed
+                 else rf",\quad {K1} = {new}")
     elif rid == "l1_proximal":
         head = r"\textsf{L1 proximal:}\quad v = w_k - \alpha\,\partial J/\partial w,\ \ " \
                r"w_{k+1} = \mathrm{sign}(v)\max(|v| - \alpha\lambda,\ 0)"
-        v = tex(n.v)
+        v = tex_number(n.v)
         nums = (rf"v = {w} - {data} = {v},\quad {K1} = \mathrm{{sign}}({v})"
-                rf"\max(|{v}| - {tex(band)},\ 0) = {tex(n.new)}")
+                rf"\max(|{v}| - {b},\ 0) = {new}")
     elif rid == "l2":
         head = r"\textsf{L2:}\quad w_{k+1} = w_k - 2\alpha\lambda\,w_k - \alpha\,\partial J/" \
                r"\partial w"
-        nums = (rf"{K1} = {w} - 2\cdot{tex(band)}\cdot{tex(n.w, paren=True)} - {data} = "
-                rf"{tex(n.new)}")
+        nums = rf"{K1} = {w} - 2\cdot{b}\cdot{tex_number(n.w, paren=True)} - {data} = {new}"
     else:
         raise ValueError(rid)
     return rf"\begin{{gathered}}{head} \\ {nums}\end{{gathered}}"

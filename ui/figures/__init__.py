@@ -23,12 +23,17 @@ from ui.figures.crosses import (
 )
 from ui.figures.export import figure_csv, figure_html
 from ui.figures.fmt import (
+    bytes_exact,
     csv_number,
     fmt_bytes,
     fmt_weight,
     lambda_label,
     minimizer_text,
     power_label,
+    tex_bytes,
+    tex_int,
+    tex_number,
+    tex_sign,
     weight_text,
 )
 from ui.figures.frames import (
@@ -125,7 +130,8 @@ __all__ = [
     "Style", "CLASSROOM", "PRESENTER", "apply_style", "for_projector", "PHONE_WIDTH_PX",
     "wrap_words", "for_phone", "RULE_DASH", "ZERO_SYMBOL", "rgba", "LAND_LINE", "NO_WEIGHT",
     "TRANSPARENT", "PRICE_SCALE", "fmt_weight", "minimizer_text", "lambda_label", "csv_number",
-    "power_label", "weight_text", "fmt_bytes", "finite", "contour_levels", "contour_trace",
+    "power_label", "weight_text", "fmt_bytes", "bytes_exact", "tex_number", "tex_sign",
+    "tex_int", "tex_bytes", "finite", "contour_levels", "contour_trace",
     "ball_xy", "ball_trace", "path_trace", "start_trace", "minimizer_trace", "zero_annotations",
     "square_axes", "without_empty_lists", "vline", "one_legend_entry_per_name",
     "histogram_steps", "log_edges", "log_lambda_axis", "log_ticks", "contour_update",

@@ -47,3 +47,36 @@ def fmt_bytes(b: float) -> str:
         if b >= scale:
             return f"{b / scale:.3g} {unit}"
     return f"{b:.0f} B"
+
+
+def bytes_exact(n: float) -> str:
+    """Bytes with thousands separators: 129,600 B."""
+    return f"{int(n):,} B"
+
+
+def tex_number(x: float, *, paren: bool = False) -> str:
+    """A number as typeset: 4 significant digits, an exact zero as 0, powers of ten as such."""
+    x = float(x)
+    if x == 0.0:
+        return "0"
+    s = f"{x:.4g}"
+    if "e" in s:
+        m, e = s.split("e")
+        s = rf"{m}\times10^{{{int(e)}}}"
+    return f"({s})" if paren and x < 0 else s
+
+
+def tex_sign(x: float) -> str:
+    """sign(x) as typeset: +1, −1 or an exact 0."""
+    return "0" if x == 0 else ("+1" if x > 0 else "-1")
+
+
+def tex_int(v: int) -> str:
+    """An integer for LaTeX, thousands separated: 16{,}200."""
+    return f"{int(v):,}".replace(",", "{,}")
+
+
+def tex_bytes(v: float) -> str:
+    """Bytes for LaTeX, a thin space before the unit: 259 kB."""
+    number, unit = fmt_bytes(v).split(" ")
+    return rf"{number}\,\text{{{unit}}}"
