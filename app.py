@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import screen  # Streamlit and NumPy only: JAX is imported below
+from ui import lesson_bar, lessons, screen  # no JAX: it is imported below
 
 # In presenter mode (a projector) the sidebar starts folded: the chart gets the screen.
 st.set_page_config(page_title="Regularization Landscapes", layout="wide",
@@ -21,28 +21,25 @@ def _compilation_cache() -> str:
 
 _compilation_cache()
 
-pages = [
-    st.Page("views/landscape.py", title="Landscape",
-            icon="⛰️", default=True),
-    st.Page("views/geometry.py", title="Geometry",
-            icon="🔷", url_path="geometry"),
-    st.Page("views/update_rules.py", title="Update rules",
-            icon="👣", url_path="update_rules"),
-    st.Page("views/weights.py", title="Weights",
-            icon="📊", url_path="weights"),
-    st.Page("views/sweep.py", title="λ sweep & residuals",
-            icon="📈", url_path="sweep"),
-    st.Page("views/crosses.py", title="Sparse crosses",
-            icon="🗺️", url_path="crosses"),
-]
+# One page per view: views/<id>.py, its title, icon and address from ui.lessons.PAGES (the
+# lessons open pages by the same ids).
+pages = {pid: st.Page(f"views/{pid}.py", title=title, icon=icon, url_path=path or None,
+                      default=not path)
+         for pid, (title, icon, path) in lessons.PAGES.items()}
 
 with st.sidebar:
     st.markdown("### Regularization Landscapes")
     st.caption("What L1 and L2 regularization do to the loss, the descent path and the "
                "weights. Every control is in the address bar: copy it to share this view.")
 screen.presenter_toggle()
+page = st.navigation(list(pages.values()))
+st.session_state[lesson_bar.PAGE_KEY] = next(k for k, p in pages.items() if p.title == page.title)
+# a posted step link (?lesson=primer&step=3) opens its step's page with the step's settings
+opening = lesson_bar.opening_link()
 with st.sidebar:
-    screen.watch_screen()
-
-st.navigation(pages).run()
+    screen.watch_screen(go=opening)
+if opening:
+    st.caption("Opening the lesson's step…")
+    st.stop()
+page.run()
 screen.stop_loading_plotly(plotly_loading)

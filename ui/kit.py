@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import controls, figures, live_chart, screen
+from ui import controls, figures, handout, lesson_bar, lesson_builder, lessons, live_chart, screen
 from ui.screen import MAIN_CHART, MAIN_CONTROL, MAIN_REVEAL, PRESENTER_KEY, narrow, presenter
 
 
@@ -102,12 +102,14 @@ class ControlsBlock:
 
     def __init__(self) -> None:
         self.hint: st.delta_generator.DeltaGenerator | None = None
+        self.after: st.delta_generator.DeltaGenerator | None = None
 
     def stage(self, control: str) -> Stage:
         """The main chart's column first (left, or on top on a phone), then the controls.
 
         ``control``: what the main control is called on the clicker's line ("λ", "t").
-        The preset's hint goes under the main control, so it never pushes the chart down.
+        The preset's hint (or a lesson's question) goes under the main control, so it never
+        pushes the chart down; a lesson's after-sentence goes under the Reveal button.
         """
         main, side = st.columns([3, 1], gap="medium")
         chart = main.container(key=MAIN_CHART)
@@ -116,6 +118,7 @@ class ControlsBlock:
             clicker_line(control)
             self.hint = st.container()
             reveal = st.container()
+            self.after = st.container()
             rest = st.container()
         return Stage(chart, main_control, reveal, rest, st.container())
 
@@ -131,7 +134,7 @@ def controls_block(named: Mapping[str, Preset], keys: Iterable[str]
     """
     top = st.container()
     block = ControlsBlock()
-    st.session_state[controls.SEEN_KEY] = {PRESENTER_KEY}
+    st.session_state[controls.SEEN_KEY] = {PRESENTER_KEY, *lesson_bar.URL_KEYS}
     st.session_state[controls.NOTICES_KEY] = []
     yield block
     seen = st.session_state[controls.SEEN_KEY]
@@ -140,13 +143,24 @@ def controls_block(named: Mapping[str, Preset], keys: Iterable[str]
         notices.append(f"the link's **{controls.plain(key)}** is not a setting of this page, "
                        "so it was ignored")
         del st.query_params[key]
+    lesson = lesson_bar.running()
     with top:
-        active = presets(named, keys)
+        if lesson is None:
+            active = presets(named, keys)
+        else:
+            lesson_bar.bar(lesson)
+            active = None
         if notices:
             st.warning("Part of this link could not be used: " + "; ".join(notices) + ".",
                        icon=":material/link_off:")
-    if active is not None:
-        with block.hint if block.hint is not None else top:
+    if lesson_bar.on_step():
+        # on a phone the question leads, above the chart
+        with top if narrow() or block.hint is None else block.hint:
+            lesson_bar.question(lesson)
+        with block.after or top:
+            lesson_bar.after(lesson)
+    elif active is not None:
+        with block.hint or top:
             st.info(active.look_for, icon=":material/visibility:")
 
 
@@ -193,8 +207,10 @@ def predict_reveal(page: str, signature: tuple, *, main: bool = False) -> bool:
     question, whose Reveal the clicker's key presses (``clicker_line``).
     """
     key = f"{page}_reveal"
-    on = controls.toggle("Predict first, then reveal", f"{page}_predict", False,
+    on = controls.toggle("Predict first, then reveal", f"{page}_predict", lesson_bar.on_step(),
                          help="Hide the answer (paths, minimizers) so the class can guess first.")
+    if main:
+        st.session_state[lesson_bar.SHOWN_KEY] = not on or st.session_state.get(key) == signature
     if not on:
         return True
     box = st.container(key=MAIN_REVEAL) if main else st.container()
@@ -211,8 +227,10 @@ def predict_reveal(page: str, signature: tuple, *, main: bool = False) -> bool:
 def clicker_line(control: str) -> None:
     """In presenter mode, one line under the main control: which clicker keys do what."""
     if presenter():
-        st.caption(f"Clicker: **Page Down** / **→** {control} up · **Page Up** / **←** "
-                   f"{control} down · **R** reveal")
+        keys = (lesson_bar.clicker_keys() if lesson_bar.on_step() else
+                f"**Page Down** / **→** {control} up · **Page Up** / **←** {control} down · "
+                "**R** reveal")
+        st.caption(f"Clicker: {keys}")
 
 
 # How long the server waits after the chart a slider moves, before the page's other charts.
@@ -294,9 +312,19 @@ def share_link() -> None:
     seen = st.session_state.get(controls.SEEN_KEY)
     params = {k: v for k, v in st.query_params.to_dict().items() if seen is None or k in seen}
     link = f"{base}?{urlencode(params)}" if params else base
+    page = lesson_bar.current_page()
+    settings = {k: v for k, v in params.items() if k in lessons.page_defaults(page)}
     with box:
         st.caption("Every control is in this link:")
         st.code(link, language=None)
+        st.download_button("Handout of this view (print it)", icon=":material/print:",
+                           data=lambda: handout.html(lesson_bar.view_lesson(settings),
+                                                     {1: link}),
+                           file_name=f"{page}-handout.html", mime="text/html",
+                           key="view_handout", on_click="ignore",
+                           help="This view's figure and settings on a printable page; opens "
+                                "offline.")
+    lesson_builder.builder(settings)
 
 
 def show_code(*functions: Callable, title: str = "Show the code") -> None:

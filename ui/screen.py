@@ -116,7 +116,9 @@ NARROW_PX = 640  # Streamlit stacks columns at this width and below
 
 # Reports whether the window is at most NARROW_PX wide (only when that changes, so a laptop
 # never reruns for it), and in presenter mode turns a clicker's keys into steps of the main
-# control: Page Down / → / ↓ step it up, Page Up / ← / ↑ down, R or . presses Reveal. A key
+# control: Page Down / → / ↓ step it up, Page Up / ← / ↑ down, R or . presses Reveal. In a
+# lesson (its bar on the page, any mode) the same keys go to the next / previous step; Page
+# Down / Up do so even from a control, since a clicker sends nothing else. A key
 # pressed in another control (a slider, a box, a radio) is left to it; on the main slider
 # itself the keys mean the same (Page Up/Down would jump ten steps there). The slider commits
 # a step only when it has the focus, so it keeps the focus after a clicker key. The listeners
@@ -126,6 +128,10 @@ _SCREEN_JS = """
 export default function (component) {
   const { data, setStateValue } = component;
   const w = window;
+  if (data.go) {
+    w.location.replace(new URL(data.go, w.location.href).href);
+    return;
+  }
   w.__rlScreen = { ...data, setStateValue };
   if (!w.__rlScreenInstalled) {
     w.__rlScreenInstalled = true;
@@ -142,9 +148,20 @@ export default function (component) {
       '.js-plotly-plot';
     document.addEventListener('keydown', (e) => {
       // !isTrusted: the steps this listener sends the slider itself
-      if (!e.isTrusted || !w.__rlScreen.presenter || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (!e.isTrusted || e.altKey || e.ctrlKey || e.metaKey) return;
+      const lesson = document.querySelector('nav.lesson');
+      if (!w.__rlScreen.presenter && !lesson) return;
       const thumb = document.querySelector('.st-key-__CONTROL__ input[type="range"]');
       const target = e.target instanceof Element ? e.target : null;
+      const paging = e.key === 'PageDown' || e.key === 'PageUp';
+      if (lesson && (up.includes(e.key) || down.includes(e.key)) &&
+          (paging || !(target && target.closest(ownKeys)))) {
+        e.preventDefault();
+        e.stopPropagation();
+        const link = lesson.querySelector(up.includes(e.key) ? 'a.lesson-next' : 'a.lesson-prev');
+        if (link) link.click();
+        return;
+      }
       if (target && target.closest(ownKeys) && target !== thumb) return;
       if (up.includes(e.key) || down.includes(e.key)) {
         if (!thumb) return;
@@ -172,10 +189,12 @@ export default function (component) {
 _screen_component = components_v2.component("regularization_screen", js=_SCREEN_JS)
 
 
-def watch_screen() -> None:
-    """Mount the screen watcher (once a run, from app.py): see ``_SCREEN_JS``."""
+def watch_screen(go: str | None = None) -> None:
+    """Mount the screen watcher (once a run, from app.py): see ``_SCREEN_JS``. ``go``: a link
+    (relative to this page) the browser opens instead, in place of this address."""
     with st.container(key=SCREEN_KEY):
-        _screen_component(key="screen", data={"narrow": narrow(), "presenter": presenter()},
+        _screen_component(key="screen", data={"narrow": narrow(), "presenter": presenter(),
+                                              "go": go},
                           default={"narrow": False}, on_narrow_change=lambda: None)
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from core.scenes import crosses
 from ui import controls, figures, kit
+from ui.figures import style
 from ui.figures.fmt import bytes_exact, tex_bytes, tex_int
 from ui.figures.style import PALETTE
 from ui.kit import Preset
@@ -17,7 +18,7 @@ MODEL_KEYS = tuple(DEFAULTS)
 # Cell sizes as floats, like every numeric select-slider here (the URL still reads res=2).
 SIZES = [float(s) for s in crosses.RESOLUTIONS]
 # The names of the page's runs (none, L1, L2), as its charts and tables say them.
-RUN_NAMES = {"none": "none", "l1": "L1", "l2": "L2"}
+RUN_NAMES = style.CROSSES_RUN_NAMES
 CACHE_ENTRIES = 32  # trained settings kept for everyone (one at 1° cells is ~1.3 MB)
 
 PRESETS = {

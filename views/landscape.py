@@ -7,12 +7,13 @@ import streamlit as st
 from core import optim, penalties, solve
 from core.scenes import landscape
 from ui import controls, figures, kit
+from ui.figures import style
 from ui.figures.style import PALETTE, PENALTY_NAMES, PROBLEM_NAMES, RULE_NAMES
 from ui.kit import Preset
 
 PAGE = "landscape"
 DEFAULTS = landscape.DEFAULTS
-VIEWS = {"contours": "Contours", "surface": "3D surface"}
+VIEWS = style.LANDSCAPE_VIEWS
 # The controls a preset sets; the view and presenter mode are kept as they are.
 MODEL_KEYS = ("problem", "penalty", "lam", "mix", "rule", "alpha", "steps", "w1", "w2")
 PRESETS = {

@@ -8,6 +8,7 @@ import streamlit as st
 from core import solve
 from core.scenes import sweep
 from ui import controls, figures, kit
+from ui.figures import style
 from ui.figures.style import PALETTE, PENALTY_NAMES
 from ui.kit import Preset
 
@@ -16,7 +17,7 @@ DEFAULTS = sweep.DEFAULTS
 # The controls a preset sets; presenter mode and predict-first are kept as they are.
 MODEL_KEYS = ("lam", "penalty", "noise", "n", "degree", "cv", "folds", "out")
 LAST_LAM = "_sweep_last_lam"  # the λ of this session's previous run (which chart goes first)
-KIND_NAMES = {k: PENALTY_NAMES[k] for k in sweep.KINDS}
+KIND_NAMES = style.SWEEP_KIND_NAMES
 PRESETS = {
     "small": Preset("λ too small", {"lam": "0.001"},
                     "λ too small: every path is flat at its least-squares value and all 8 "

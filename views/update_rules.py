@@ -7,6 +7,7 @@ import streamlit as st
 from core import optim
 from core.scenes import update_rules
 from ui import controls, figures, kit
+from ui.figures import style
 from ui.figures.fmt import tex_number, tex_sign
 from ui.figures.style import PALETTE, PROBLEM_NAMES
 from ui.kit import Preset
@@ -18,8 +19,7 @@ MODEL_KEYS = ("lam", "alpha", "data", "a", "c", "w0", "steps", "k", "problem")
 STEPS_MAX = update_rules.STEPS_MAX
 # What the page calls each run (update_rules.RUNS) and each penalty.
 # The names of the runs (a penalty and a rule each), as the charts and tables say them.
-RUN_NAMES = {"none": "no penalty", "l1": "L1", "l2": "L2", "l1_subgradient": "L1 subgradient",
-             "l1_clip": "L1 clip", "l1_proximal": "L1 proximal"}
+RUN_NAMES = style.UPDATE_RUN_NAMES
 RULES = ("l1_subgradient", "l1_clip", "l1_proximal", "l2")
 
 # The regimes are set against the data's pull at 0, |∂J/∂w(0)| = a|c| = 0.5 with the

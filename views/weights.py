@@ -7,6 +7,7 @@ import streamlit as st
 from core import data
 from core.scenes import weights
 from ui import controls, figures, kit
+from ui.figures import style
 from ui.figures.style import PALETTE
 from ui.kit import Preset
 
@@ -14,9 +15,9 @@ PAGE = "weights"
 DEFAULTS = weights.DEFAULTS
 # The controls a preset sets; presenter mode and predict-first are kept as they are.
 MODEL_KEYS = tuple(DEFAULTS)
-MODEL_NAMES = {"logistic": "logistic", "mlp": "MLP"}
+MODEL_NAMES = style.MODEL_NAMES
 # The names of the four runs, as the charts and tables say them.
-RUN_NAMES = {"none": "none", "l1": "L1", "l2": "L2", "dropout": "dropout"}
+RUN_NAMES = style.WEIGHTS_RUN_NAMES
 CACHE_ENTRIES = 32  # trained settings kept for everyone (an MLP at d = 200 is ~2 MB)
 
 PRESETS = {

@@ -19,8 +19,11 @@ def test_one_page_is_three_files_of_one_name():
         for path in (f"views/{page}.py", f"ui/figures/{page}.py", f"core/scenes/{page}.py"):
             assert (ROOT / path).is_file(), path
     assert {p.stem for p in (ROOT / "views").glob("*.py")} == set(PAGES)
+    # app.py makes one page per entry of ui.lessons.PAGES, the ids a lesson opens pages by
+    from ui import lessons
+    assert set(lessons.PAGES) == set(PAGES)
     app = (ROOT / "app.py").read_text()
-    assert all(f'"views/{page}.py"' in app for page in PAGES)
+    assert 'st.Page(f"views/{pid}.py"' in app and "lessons.PAGES.items()" in app
 
 
 def imported_modules(tree: ast.Module) -> dict[str, str]:

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from plotly.colors import sequential as _sequential
 
 from core import penalties
+from core.scenes import sweep
 from ui.figures.spec import PlainFigure
 
 # One colour per regularizer and run, the same on every page: the penalties' own (from
@@ -31,6 +32,16 @@ RULE_NAMES = {
     "clip": "clip",
     "subgradient": "subgradient",
 }
+
+# The pages' own choices and runs, as their controls, charts and tables say them.
+LANDSCAPE_VIEWS = {"contours": "Contours", "surface": "3D surface"}
+UPDATE_RUN_NAMES = {"none": "no penalty", "l1": "L1", "l2": "L2",
+                    "l1_subgradient": "L1 subgradient", "l1_clip": "L1 clip",
+                    "l1_proximal": "L1 proximal"}
+MODEL_NAMES = {"logistic": "logistic", "mlp": "MLP"}
+WEIGHTS_RUN_NAMES = {"none": "none", "l1": "L1", "l2": "L2", "dropout": "dropout"}
+SWEEP_KIND_NAMES = {k: PENALTY_NAMES[k] for k in sweep.KINDS}
+CROSSES_RUN_NAMES = {"none": "none", "l1": "L1", "l2": "L2"}
 
 # A pale grey ramp: the landscape stays in the background, the coloured paths on top. Its
 # dark end and the contour lines are set for a washed-out projector: under a room's light
