@@ -51,7 +51,7 @@ def warm() -> None:
     # Sparse crosses: the number of cells is a shape, so one fit and one λ sweep per cell size
     d = crosses.DEFAULTS
     for size in crosses.RESOLUTIONS:
-        crosses.scene(size, d["lambda"], d["step"])
+        crosses.scene(size, d["lambda"], d["alpha"])
     # Weights: one compile a model (epochs, d and every number are traced, not shapes)
     d = weights.DEFAULTS
     for model in weights.MODELS:

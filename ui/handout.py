@@ -93,7 +93,7 @@ def step_figure(step: Step, *, show_answer: bool = False):
         return figures.paths_figure(paths, paths.index(v["lam"]), palette=PALETTE,
                                     names=PENALTY_NAMES, mix=sweep.MIX,
                                     show_answer=show_answer)
-    scene = crosses.scene(int(v["res"]), float(v["lambda"]), float(v["step"]), int(v["seed"]))
+    scene = crosses.scene(int(v["res"]), float(v["lambda"]), float(v["alpha"]), int(v["seed"]))
     return figures.crosses_map_figure(scene, palette=PALETTE, names=style.CROSSES_RUN_NAMES,
                                       show_answer=show_answer)
 

@@ -82,7 +82,8 @@ def opening_link() -> str | None:
     on the address a page first opens with, once a step, so moving a control during the step
     never takes the page back."""
     r = running()
-    if r is None or r.step is None or st.session_state.get(_OPENED) == (r.ref, r.k):
+    # a link with mistakes opens as it is, so its notice is read (the bar links to the step)
+    if r is None or r.step is None or r.notices or st.session_state.get(_OPENED) == (r.ref, r.k):
         return None
     st.session_state[_OPENED] = (r.ref, r.k)
     if r.step.page == current_page() and all(
@@ -128,10 +129,11 @@ def bar(r: Running) -> None:
         href = step_link(r.ref, r.k + 1, r.lesson.steps[r.k], keep)
         parts.append(link_html("lesson-next", href, "Next →"))
     parts.append(link_html("lesson-end", "?" + urlencode(keep), "✕ End lesson"))
-    if r.step.page != current_page():
+    if r.step.page != current_page() or r.notices:
         href = step_link(r.ref, r.k, r.step, keep)
-        parts.append(link_html("lesson-back", href, f"Step {r.k} is on the {PAGES[r.step.page][0]} "
-                                              "page: open it"))
+        label = (f"Open step {r.k}" if r.step.page == current_page() else
+                 f"Step {r.k} is on the {PAGES[r.step.page][0]} page: open it")
+        parts.append(link_html("lesson-back", href, label))
     st.html(f'<nav class="lesson">{"".join(parts)}</nav>' + BAR_CSS)
 
 

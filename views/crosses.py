@@ -37,7 +37,7 @@ PRESETS = {
     "fine": Preset("1° cells", {"res": "1", "lambda": "0.001"},
                    "1° cells: 64,800 crossed features, most of them ocean. The dense model "
                    "stores every one; L1's sparse model stores a few hundred."),
-    "diverge": Preset("Step too big", {"step": "2.2"},
+    "diverge": Preset("Step too big", {"alpha": "2.2"},
                       "α > 2: each cell's step overshoots its best value by more than it "
                       "started, so the weights blow up. Lower α below 2."),
 }
@@ -69,8 +69,8 @@ def crosses_page() -> None:
             size = controls.pick_number("Cell size, degrees", "res", SIZES, DEFAULTS["res"],
                                         help="Each cell spans this many degrees of latitude "
                                              "and of longitude. Right is finer: more cells.")
-            alpha = controls.pick_number("α, step size", "step", crosses.ALPHAS,
-                                         DEFAULTS["step"],
+            alpha = controls.pick_number("α, step size", "alpha", crosses.ALPHAS,
+                                         DEFAULTS["alpha"],
                                          help="Each cell moves α of the way to its best value "
                                               "a step: below 2 it settles, above 2 it "
                                               "diverges.")

@@ -72,7 +72,7 @@ from core import optim, penalties
 
 # The page's controls at their defaults (``views/crosses.py`` starts from them, and
 # ``core.runtime.warm`` compiles what they need).
-DEFAULTS = {"res": 2.0, "lambda": 0.002, "step": 0.5, "seed": 0}
+DEFAULTS = {"res": 2.0, "lambda": 0.002, "alpha": 0.5, "seed": 0}
 
 # ---- the world ------------------------------------------------------------------------------
 

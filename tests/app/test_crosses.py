@@ -111,10 +111,10 @@ def test_moving_the_cell_size_changes_the_dimension():
 
 
 def test_a_link_restores_the_view():
-    at = open_page(res="1", **{"lambda": "0.0005"}, step="1", seed="3")
+    at = open_page(res="1", **{"lambda": "0.0005"}, alpha="1", seed="3")
     assert at.select_slider(key="res").value == 1
     assert at.select_slider(key="lambda").value == 0.0005
-    assert at.select_slider(key="step").value == 1.0
+    assert at.select_slider(key="alpha").value == 1.0
     assert at.slider(key="seed").value == 3
     spec = chart(at, "crosses_chart")
     assert all(z.shape == (180, 360) for z in heatmaps(spec).values())
@@ -149,8 +149,8 @@ def finite_everywhere(at) -> None:
 
 
 @pytest.mark.parametrize("params,warning", [
-    ({"step": "2.5"}, "diverged"),
-    ({"step": "2"}, "did not settle"),
+    ({"alpha": "2.5"}, "diverged"),
+    ({"alpha": "2"}, "did not settle"),
     ({"res": "45", "lambda": "1"}, None),
     ({"res": "1", "lambda": "0"}, None),
 ])
