@@ -102,14 +102,13 @@ class ControlsBlock:
 
     def __init__(self) -> None:
         self.hint: st.delta_generator.DeltaGenerator | None = None
-        self.after: st.delta_generator.DeltaGenerator | None = None
 
     def stage(self, control: str) -> Stage:
         """The main chart's column first (left, or on top on a phone), then the controls.
 
         ``control``: what the main control is called on the clicker's line ("λ", "t").
         The preset's hint (or a lesson's question) goes under the main control, so it never
-        pushes the chart down; a lesson's after-sentence goes under the Reveal button.
+        pushes the chart down.
         """
         main, side = st.columns([3, 1], gap="medium")
         chart = main.container(key=MAIN_CHART)
@@ -118,7 +117,6 @@ class ControlsBlock:
             clicker_line(control)
             self.hint = st.container()
             reveal = st.container()
-            self.after = st.container()
             rest = st.container()
         return Stage(chart, main_control, reveal, rest, st.container())
 
@@ -154,11 +152,10 @@ def controls_block(named: Mapping[str, Preset], keys: Iterable[str]
             st.warning("Part of this link could not be used: " + "; ".join(notices) + ".",
                        icon=":material/link_off:")
     if lesson_bar.on_step():
-        # on a phone the question leads, above the chart
+        # on a phone the question leads, above the chart; once the answer is shown, the
+        # sentence to say takes its place (the first screen has room for one of them)
         with top if narrow() or block.hint is None else block.hint:
-            lesson_bar.question(lesson)
-        with block.after or top:
-            lesson_bar.after(lesson)
+            lesson_bar.question_or_after(lesson)
     elif active is not None:
         with block.hint or top:
             st.info(active.look_for, icon=":material/visibility:")

@@ -155,17 +155,15 @@ nav.lesson a.lesson-end { border-color: rgba(49,51,63,0.25); color: inherit; }
 </style>"""
 
 
-def question(r: Running) -> None:
+def question_or_after(r: Running) -> None:
     """The step's question, where the page's hint goes (beside the chart, or above it on a
-    phone)."""
+    phone); once the answer is shown, the sentence to say after it."""
+    if r.step.after and st.session_state.get(SHOWN_KEY, True):
+        with st.container(key="lesson_after"):
+            st.success(md_plain(r.step.after), icon=":material/record_voice_over:")
+        return
     with st.container(key="lesson_question", border=True):
         st.markdown(f"**Ask the class:** {md_plain(r.step.question)}")
-
-
-def after(r: Running) -> None:
-    """The sentence to say once the answer is shown."""
-    if r.step.after and st.session_state.get(SHOWN_KEY, True):
-        st.success(md_plain(r.step.after), icon=":material/record_voice_over:")
 
 
 def clicker_keys() -> str:

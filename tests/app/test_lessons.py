@@ -86,6 +86,8 @@ def test_every_step_of_the_primer_opens_its_page_with_its_settings_and_asks(k):
     assert not any(step.after[:30] in s.value.replace("\\", "") for s in at.success)
     reveal(at)
     assert any(step.after[:30] in s.value.replace("\\", "") for s in at.success)
+    # the sentence to say takes the question's place on the first screen
+    assert step.question[:40] not in " ".join(m.value for m in at.markdown).replace("\\", "")
     # the handout's figure of the step is the page's own (same settings, answer hidden)
     page_fig = chart(open_step(step.page, lesson="primer", step=str(k), **step.settings), key)
     same_figure(page_fig, handout.step_figure(step).to_dict())
