@@ -49,7 +49,8 @@ def steps_list(lesson: Lesson) -> None:
     """Each step on a line, with buttons to move it up, down or out."""
     last = len(lesson.steps) - 1
     for i, step in enumerate(lesson.steps):
-        row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+        row = st.container(horizontal=True, wrap=False, vertical_alignment="center",
+                           gap="small")
         row.markdown(f"**{i + 1}. {PAGES[step.page][0]}**: "
                      f"{lesson_bar.md_plain(step.question)}", width="stretch")
         row.button("↑", key=f"lesson_up_{i}", disabled=i == 0, help="Earlier",
@@ -84,7 +85,7 @@ def outputs(lesson: Lesson) -> None:
 def open_file() -> None:
     """A lesson file opened here becomes the lesson being written; its mistakes are listed."""
     upload = st.file_uploader("Open a lesson file (.toml)", type=["toml", "txt"],
-                              key="lesson_file",
+                              key="lesson_file", max_upload_size=1,   # MB: the uploader's least
                               help=f"At most {lessons.MAX_FILE_BYTES // 1000} kB and "
                                    f"{lessons.MAX_STEPS} steps.")
     if upload is not None and st.session_state.get(_IMPORTED) != upload.file_id:
