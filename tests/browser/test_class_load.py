@@ -70,6 +70,8 @@ async def move_lambda(page: Page, moves: int, lost: list | None = None) -> list[
     not change): then it is pressed once more and counted in ``lost``. A slider that moved and
     a chart that does not follow within three minutes is a stuck server: that fails.
     """
+    # Polled on a timer: a page of ten in one headless browser may draw no animation frame
+    # for a while, and "raf" polling then never looks again.
     thumb = page.get_by_test_id("stSlider").filter(has_text=LAMBDA).get_by_role("slider")
     changed = ("(t) => { const now = (" + _TITLE + ")(); return now !== null && now !== t; }")
     latencies = []
@@ -79,13 +81,14 @@ async def move_lambda(page: Page, moves: int, lost: list | None = None) -> list[
         t0 = time.perf_counter()
         await thumb.press(key)
         try:
-            await page.wait_for_function(changed, arg=before, timeout=60_000)
+            await page.wait_for_function(changed, arg=before, polling=100, timeout=60_000)
         except PlaywrightTimeout:
             if await _slider_value(thumb) == value:
                 (lost if lost is not None else []).append(i)
                 await thumb.press(key)
             try:
-                await page.wait_for_function(changed, arg=before, timeout=180_000)
+                await page.wait_for_function(changed, arg=before, polling=100,
+                                             timeout=180_000)
             except PlaywrightTimeout:
                 raise AssertionError(f"move {i}: the chart did not follow the slider "
                                      f"({value} → {await _slider_value(thumb)}); page: "
