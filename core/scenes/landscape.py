@@ -152,7 +152,7 @@ def kind_family(problem, kind, lams, *, alpha, w0, steps, rule, mix) -> KindFami
 
 def scene(problem_kind: str, kind: str, lam: float, *, alpha: float, steps: int,
               w0: tuple[float, float], rule: str = "proximal", mix: float = 0.5,
-              n: int = 61) -> LandscapeScene:
+              n: int = 61, fixed: LandscapeScene | None = None) -> LandscapeScene:
     """The Landscape page: surface, paths and minimizers over a λ family around ``lam``.
 
     Args:
@@ -162,6 +162,8 @@ def scene(problem_kind: str, kind: str, lam: float, *, alpha: float, steps: int,
       rule: the update rule of the paths.
       n: grid points per axis (61: the contours look the same as at 81, and the browser
         draws the page quicker).
+      fixed: for a problem of the page's own (a class's CSV), its ``fixed_scene``; then
+        ``problem_kind`` is not used.
 
     Returns:
       A ``LandscapeScene`` holding, for the λ family of ``lambda_family(lam)``, the
@@ -172,12 +174,13 @@ def scene(problem_kind: str, kind: str, lam: float, *, alpha: float, steps: int,
     from ``fixed_landscape`` (a bounded cache shared by every session), and a move of λ
     computes only the one member it puts in the family.
     """
-    fixed = fixed_landscape(problem_kind, kind, float(alpha), int(steps),
-                            (float(w0[0]), float(w0[1])), rule, float(mix), n)
+    if fixed is None:
+        fixed = fixed_landscape(problem_kind, kind, float(alpha), int(steps),
+                                (float(w0[0]), float(w0[1])), rule, float(mix), n)
     lams, index = lambda_family(lam)
     families = fixed.families
     if lams[index] != FAMILY_LAMBDAS[index]:
-        problem = problems.demo_problem(problem_kind)
+        problem = fixed.problem
         families = {k: splice(f, index, kind_family(
             problem, k, lams[index:index + 1], alpha=alpha, w0=w0, steps=steps, rule=rule,
             mix=mix)) for k, f in families.items()}
@@ -201,7 +204,16 @@ def fixed_landscape(problem_kind: str, kind: str, alpha: float, steps: int,
                     w0: tuple[float, float], rule: str, mix: float, n: int) -> LandscapeScene:
     """``scene`` over ``FAMILY_LAMBDAS`` itself (index 0, local_minima 0): everything a
     page's λ does not change. Shared by every session, so its arrays are read-only."""
-    problem = problems.demo_problem(problem_kind)
+    return fixed_scene(problems.demo_problem(problem_kind), kind, alpha, steps, w0, rule, mix,
+                       n, settings=(problem_kind, kind, alpha, steps, w0, rule, mix, n))
+
+
+def fixed_scene(problem: problems.Problem, kind: str, alpha: float, steps: int,
+                w0: tuple[float, float], rule: str, mix: float, n: int = 61, *,
+                settings: tuple = ()) -> LandscapeScene:
+    """``fixed_landscape`` of any two-weight problem (not cached: a page caches a class's
+    own data in its session). ``settings``: what the figures may cache frames by; () for
+    a class's own data, whose frames no other session may see."""
     lams = np.array(FAMILY_LAMBDAS)
     kinds = list(dict.fromkeys([kind, "none", "l1", "l2"]))
     J, P = None, {}
@@ -214,7 +226,7 @@ def fixed_landscape(problem_kind: str, kind: str, alpha: float, steps: int,
     w1, w2 = grids.axes(problem.view, n)
     return LandscapeScene(problem, kind, _read_only(lams), 0, _read_only(w1), _read_only(w2),
                           _read_only(J), P, families, problems.smoothness(problem), 0,
-                          (problem_kind, kind, alpha, steps, w0, rule, mix, n))
+                          settings)
 
 
 def _read_only(a) -> np.ndarray:

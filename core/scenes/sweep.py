@@ -138,7 +138,7 @@ def _paths(problem: problems.Problem, lams, mixes) -> tuple[solve.Solution, solv
 
 
 def coefficient_paths(problem: problems.Problem, lams=LAMBDAS, *, mix: float = MIX,
-                      w_true=None) -> Paths:
+                      w_true=None, names: tuple[str, ...] | None = None) -> Paths:
     """argmin_w J(w) + λ·P(w) for every λ of ``lams`` and P in L1, elastic net (``mix``), L2,
     in one vectorized call (``core.solve.solve_family``: FISTA vmapped over λ, the closed form
     (XᵀX/n + λI)w = Xᵀy/n for L2).
@@ -148,6 +148,7 @@ def coefficient_paths(problem: problems.Problem, lams=LAMBDAS, *, mix: float = M
       lams: the grid, any shape (L,) of λ ≥ 0 (one compile per L).
       mix: the elastic net's share of L1.
       w_true: the weights the data were made from, if known (drawn as solid vs dotted).
+      names: the features' names (default x₁, x₂, …).
 
     Returns:
       ``Paths``. Example: ``coefficient_paths(paths_problem()).nonzeros["l1"][-1]`` is 0.
@@ -165,7 +166,9 @@ def coefficient_paths(problem: problems.Problem, lams=LAMBDAS, *, mix: float = M
     for a in (*coef.values(), *residual.values(), ols, w_true):
         _readonly(a)
     nonzeros = {k: _readonly((c != 0).sum(axis=1))[0] for k, c in coef.items()}
-    names = tuple(f"x{''.join('₀₁₂₃₄₅₆₇₈₉'[int(c)] for c in str(j + 1))}" for j in range(d))
+    if names is None:
+        names = tuple(f"x{''.join('₀₁₂₃₄₅₆₇₈₉'[int(c)] for c in str(j + 1))}"
+                      for j in range(d))
     return Paths(_readonly(lams)[0], coef, nonzeros, residual, lambda_max(problem), ols,
                  w_true, names)
 
@@ -455,6 +458,42 @@ def bias_variance_cached(noise: float, n: int, degree: int, folds: int = 0) -> E
     """``bias_variance`` on the page's grid, kept for reuse (read-only results): moving λ
     alone recomputes nothing."""
     return bias_variance(noise, n, degree, folds)
+
+
+# ---- a class's own data ----------------------------------------------------------------------
+
+def own_paths(prep) -> Paths:
+    """The coefficient paths of a class's own data (``core.own_data.prepare``: centred, so the
+    model's missing intercept is the mean), on the page's λ grid."""
+    problem = problems.least_squares(prep.X.astype(np.float32), prep.y.astype(np.float32),
+                                     name=prep.target)
+    return coefficient_paths(problem, LAMBDAS, names=prep.features)
+
+
+def own_errors(prep, *, share: float = 0.3, seed: int = 0) -> Errors:
+    """Train and validation error against λ on a class's own data: a seeded ``share`` of the
+    rows is held out; the fit is on the rest, centred on them (its intercept is their
+    mean), and the held-out rows are predicted with that fit and that mean. Errors are
+    MSE in the target's units as prepared (standardized: the target's variance is 1, so
+    always predicting the mean scores about 1)."""
+    from core import own_data
+
+    train, val = own_data.split(prep, share, seed)
+    x_mean, y_mean = train.X.mean(axis=0), train.y.mean()
+    fit = problems.least_squares((train.X - x_mean).astype(np.float32),
+                                 (train.y - y_mean).astype(np.float32))
+    p = coefficient_paths(fit, LAMBDAS)
+
+    def mse(rows, coef):
+        r = (rows.X - x_mean) @ coef.T + y_mean - rows.y[:, None]   # (n, L)
+        return (r ** 2).mean(axis=0), (r ** 2).std(axis=0) / np.sqrt(len(rows.y))
+
+    out = {k: (mse(train, c)[0], *mse(val, c)) for k, c in p.coef.items()}
+    residual = max(float(r.max()) for r in p.residual.values())
+    return Errors(p.lams, float("nan"), len(train.y), prep.X.shape[1], 0,
+                  {k: v[0] for k, v in out.items()}, {k: v[1] for k, v in out.items()},
+                  {k: v[2] for k, v in out.items()}, None, None, dict(p.nonzeros),
+                  dict(p.coef), residual)
 
 
 # ---- L1 vs L2 as losses on residuals -------------------------------------------------------
