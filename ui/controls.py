@@ -53,7 +53,8 @@ def plain(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def _raw(key: str) -> str | None:
+def url_value(key: str) -> str | None:
+    """The link's (last) value of ``key``, as text, or None: untrusted."""
     values = st.query_params.get_all(key)
     return values[-1] if values else None
 
@@ -76,7 +77,7 @@ def _same_number(raw: str, value: float) -> bool:
 def pick_number(label: str, key: str, options: Sequence[float], default: float, *,
                 help: str | None = None, container=st) -> float:
     """A select-slider over fixed numeric options (uneven steps), bound to the URL."""
-    raw = _raw(key)
+    raw = url_value(key)
     value = container.select_slider(label, options=list(options), value=default, key=key,
                                     format_func=number_label, help=help, bind="query-params")
     _note(key, raw, raw == number_label(value), number_label(value))
@@ -86,17 +87,32 @@ def pick_number(label: str, key: str, options: Sequence[float], default: float, 
 def slider(label: str, key: str, lo: float, hi: float, default: float, step: float, *,
            help: str | None = None, disabled: bool = False, container=st):
     """A numeric slider, bound to the URL."""
-    raw = _raw(key)
+    raw = url_value(key)
     value = container.slider(label, lo, hi, default, step, key=key, help=help,
                              disabled=disabled, bind="query-params")
     _note(key, raw, raw is not None and _same_number(raw, value), number_label(value))
     return value
 
 
-def toggle(label: str, key: str, default: bool, *, help: str | None = None, container=st):
+def snap(v: float, lo: float, hi: float, step: float) -> float:
+    """``v`` on a slider's grid: rounded to its step, kept inside [lo, hi]."""
+    return min(max(round(round(v / step) * step, 10), lo), hi)
+
+
+def set_from_chart(values: dict[str, float]) -> None:
+    """Move URL-bound sliders from code (a click on a chart, in its callback): the sliders
+    and the link follow. The values must be on the sliders' grids (``snap``)."""
+    for key, v in values.items():
+        st.session_state[key] = v
+        st.query_params[key] = number_label(v)
+
+
+def toggle(label: str, key: str, default: bool, *, help: str | None = None,
+           disabled: bool = False, container=st):
     """An on/off switch, bound to the URL (``?key=true``)."""
-    raw = _raw(key)
-    value = container.toggle(label, value=default, key=key, help=help, bind="query-params")
+    raw = url_value(key)
+    value = container.toggle(label, value=default, key=key, help=help, disabled=disabled,
+                             bind="query-params")
     _note(key, raw, raw is not None and raw.lower() == str(value).lower(),
           "on" if value else "off")
     return value
@@ -105,7 +121,7 @@ def toggle(label: str, key: str, default: bool, *, help: str | None = None, cont
 def choose(label: str, key: str, names: dict[str, str], default: str, *,
            help: str | None = None, horizontal: bool = False, container=st) -> str:
     """A choice among the keys of ``names`` (shown by their values), bound to the URL."""
-    options, raw = list(names), _raw(key)
+    options, raw = list(names), url_value(key)
     value = container.radio(label, options, index=options.index(default), key=key,
                             format_func=names.__getitem__, help=help, horizontal=horizontal,
                             bind="query-params")
@@ -114,10 +130,11 @@ def choose(label: str, key: str, names: dict[str, str], default: str, *,
 
 
 def select(label: str, key: str, names: dict[str, str], default: str, *,
-           help: str | None = None, container=st) -> str:
+           help: str | None = None, disabled: bool = False, container=st) -> str:
     """A drop-down among the keys of ``names``, bound to the URL."""
-    options, raw = list(names), _raw(key)
+    options, raw = list(names), url_value(key)
     value = container.selectbox(label, options, index=options.index(default), key=key,
-                                format_func=names.__getitem__, help=help, bind="query-params")
+                                format_func=names.__getitem__, help=help, disabled=disabled,
+                                bind="query-params")
     _note(key, raw, raw == names[value], names[value])
     return value

@@ -87,12 +87,13 @@ class Stage:
     side: st.delta_generator.DeltaGenerator
     below: st.delta_generator.DeltaGenerator
 
-    def main_chart(self, fig: go.Figure, key: str, filename: str, *, lead: bool = False
-                   ) -> None:
+    def main_chart(self, fig: go.Figure, key: str, filename: str, *, lead: bool = False,
+                   on_click: Callable[[float, float], None] | None = None) -> None:
         """Draw the main chart in ``chart``, its export buttons at the top of ``below`` (on a
         phone they would come between the chart and its control)."""
         with self.chart:
-            chart(fig, key, filename, lead=lead, main=True, exports=self.below)
+            chart(fig, key, filename, lead=lead, main=True, exports=self.below,
+                  on_click=on_click)
 
 
 
@@ -245,15 +246,16 @@ PHONE_CHART_HEIGHT = 430
 
 
 def chart(fig: go.Figure, key: str, filename: str, *, lead: bool = False,
-          main: bool = False, exports: st.delta_generator.DeltaGenerator | None = None
-          ) -> None:
+          main: bool = False, exports: st.delta_generator.DeltaGenerator | None = None,
+          on_click: Callable[[float, float], None] | None = None) -> None:
     """A Plotly chart with PNG export at 2× in its toolbar, and its data as CSV and HTML.
 
     ``lead``: the chart the page's main slider moves, with more charts after it: the server
     pauses ``LEAD_PAUSE_S`` once it is sent, so the browser draws it alone.
     ``main``: the page's main chart (in ``Stage.chart``), sized to fill a projector's first
     screen, or to leave room for its control under it on a phone. ``exports``: where the
-    CSV and HTML buttons go (default: under the chart).
+    CSV and HTML buttons go (default: under the chart). ``on_click(x, y)``: where a click
+    on the plot landed (see ``live_chart.plotly``), before the rerun it starts.
     """
     fig = figures.apply_style(fig, style())
     if narrow():   # every chart: its titles and legend wrap to a phone's width
@@ -262,10 +264,10 @@ def chart(fig: go.Figure, key: str, filename: str, *, lead: bool = False,
         fig = figures.for_projector(fig, PROJECTOR_CHART_HEIGHT)
     config = {"displaylogo": False,
               "toImageButtonOptions": {"format": "png", "scale": 2, "filename": filename}}
-    if isinstance(fig, figures.PlainFigure) and fig.frame_specs:
+    if on_click is not None or isinstance(fig, figures.PlainFigure) and fig.frame_specs:
         # in place, its frames sent once (a move changes one frame of 24, or none: see
         # live_chart)
-        live_chart.plotly(fig.to_dict(), key, config)
+        live_chart.plotly(fig.to_dict(), key, config, on_click=on_click)
     else:
         st.plotly_chart(fig, key=key, config=config)
     row = (exports or st).container(horizontal=True, gap="small")

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -34,9 +36,45 @@ CSS_CLASS = "rl-chart"   # the plot's own div (tests count it with Streamlit's c
 _SENT = "_live_chart_sent"   # session_state: chart key -> hashes of frames already sent
 STORE_LIMIT = 600        # frames a tab keeps (~25 kB each), oldest first out
 
-_JS = """
+_JS = r"""
+// A click (a press and release within 5 px) on a plot area reports where it landed, in the
+// axes' units; dragging a shape named "rl-drag" reports its new centre the same way.
+function listen(gd) {
+  if (gd.__rlListening) return;
+  gd.__rlListening = true;
+  let down = null;
+  gd.addEventListener('pointerdown', (e) => {
+    const area = e.target instanceof Element ? e.target.closest('.nsewdrag') : null;
+    down = area ? { x: e.clientX, y: e.clientY, area } : null;
+  }, true);
+  gd.addEventListener('pointerup', (e) => {
+    const d = down;
+    down = null;
+    if (!d || Math.hypot(e.clientX - d.x, e.clientY - d.y) > 5) return;
+    const sub = d.area.getAttribute('data-subplot') || 'xy';
+    const m = sub.match(/^x(\d*)y(\d*)$/);
+    const fl = gd._fullLayout;
+    const xa = fl['xaxis' + (m ? m[1] : '')], ya = fl['yaxis' + (m ? m[2] : '')];
+    if (!xa || !ya) return;
+    const box = d.area.getBoundingClientRect();
+    const x = xa.p2l(e.clientX - box.left), y = ya.p2l(e.clientY - box.top);
+    if (Number.isFinite(x) && Number.isFinite(y)) gd.__rlTrigger('click', { x, y, sub });
+  }, true);
+  gd.on('plotly_relayout', (ev) => {
+    const shapes = gd.layout.shapes || [];
+    for (const key of Object.keys(ev)) {
+      const k = key.match(/^shapes\[(\d+)\]\.x0$/);
+      const s = k && shapes[Number(k[1])];
+      if (s && s.name === 'rl-drag') {
+        gd.__rlTrigger('click', { x: (s.x0 + s.x1) / 2, y: (s.y0 + s.y1) / 2, sub: 'xy' });
+        return;
+      }
+    }
+  });
+}
+
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { data, parentElement, setStateValue, setTriggerValue } = component;
   const w = window;
   const store = (w.__rlFrameStore ||= new Map());
   for (const [h, frame] of data.new_frames) { store.delete(h); store.set(h, frame); }
@@ -58,8 +96,9 @@ export default function (component) {
   if (!w.__rlTemplate) { setStateValue('missing', data.render); return; }
   const fig = data.figure;
   fig.layout.template = w.__rlTemplate;
+  gd.__rlTrigger = setTriggerValue;
   const draw = () => w.Plotly.react(gd, { data: fig.data, layout: fig.layout, frames },
-                                    data.config);
+                                    data.config).then(() => { if (data.clicks) listen(gd); });
   if (w.Plotly) { draw(); return; }
   const started = Date.now();      // plotly.js is still loading (a session's first page)
   const wait = setInterval(() => {
@@ -85,9 +124,13 @@ def frame_hash(frame: dict) -> str:
     return hashlib.blake2b(orjson.dumps(frame), digest_size=12).hexdigest()
 
 
-def plotly(spec: dict, key: str, config: dict) -> None:
+def plotly(spec: dict, key: str, config: dict,
+           on_click: Callable[[float, float], None] | None = None) -> None:
     """Draw ``spec`` (a figure as ``PlainFigure.to_dict`` gives it) under ``key``, updating
-    the chart in place; frames this session already sent go as hashes only."""
+    the chart in place; frames this session already sent go as hashes only.
+
+    ``on_click(x, y)``: called (before the rerun it starts) with where a click on the plot
+    landed, or where a shape named "rl-drag" was dragged to, in the axes' units."""
     sent: dict[str, set[str]] = st.session_state.setdefault(_SENT, {})
     figure = {k: v for k, v in spec.items() if k != "frames"}
     figure["layout"] = {k: v for k, v in spec.get("layout", {}).items() if k != "template"}
@@ -109,8 +152,25 @@ def plotly(spec: dict, key: str, config: dict) -> None:
     render = f"{hashlib.blake2b(content, digest_size=8).hexdigest()}-{resends}"
     st.session_state[f"_{key}_render"] = render
     data = {"figure": figure, "frames": hashes, "new_frames": new,
-            "config": {**config, "responsive": True}, "render": render}
+            "config": {**config, "responsive": True}, "render": render,
+            "clicks": on_click is not None}
     if first:   # once a session (a tab keeps it for every chart): 9 kB
         data["template"] = STREAMLIT_TEMPLATE
-    _component(key=key, data=data,
-               default={"missing": None}, on_missing_change=lambda: None)
+    def clicked() -> None:
+        where = getattr(st.session_state.get(key), "click", None)
+        if on_click is not None and isinstance(where, dict):
+            x, y = _finite(where.get("x")), _finite(where.get("y"))
+            if x is not None and y is not None:
+                on_click(x, y)
+
+    _component(key=key, data=data, default={"missing": None},
+               on_missing_change=lambda: None, on_click_change=clicked)
+
+
+def _finite(v) -> float | None:
+    """A number the browser sent, if it is one (a message can hold anything)."""
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None

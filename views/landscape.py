@@ -4,9 +4,9 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from core import optim, penalties, solve
+from core import optim, own_data, penalties, solve
 from core.scenes import landscape
-from ui import controls, figures, kit
+from ui import controls, data_panel, figures, kit
 from ui.figures import style
 from ui.figures.style import PALETTE, PENALTY_NAMES, PROBLEM_NAMES, RULE_NAMES
 from ui.kit import Preset
@@ -55,6 +55,7 @@ class Controls(NamedTuple):
     w1: float
     w2: float
     show: bool
+    data: data_panel.Chosen   # built-in (prep None), a sample or a class's CSV
 
 
 @st.fragment
@@ -64,7 +65,7 @@ def landscape_page() -> None:
         c = page_controls(stage)
 
     scene = landscape.scene(c.problem, c.kind, c.lam, alpha=c.alpha, steps=c.steps,
-                            w0=(c.w1, c.w2), rule=c.rule, mix=c.mix)
+                            w0=(c.w1, c.w2), rule=c.rule, mix=c.mix, fixed=own_fixed(c))
     main_section(stage, scene, c)
     st.latex(objective_latex(c.kind, c.lam, c.mix))
     st.latex(update_latex(c.kind, c.rule, c.lam, c.alpha))
@@ -83,8 +84,11 @@ def page_controls(stage: kit.Stage) -> Controls:
                                    DEFAULTS["lam"])
     with stage.side:
         view = controls.choose("View", "view", VIEWS, DEFAULTS["view"], horizontal=True)
+        data = data_panel.section(PAGE, SAMPLES, two=True)
         problem = controls.select("Problem (data loss J)", "problem",
-                                  PROBLEM_NAMES, DEFAULTS["problem"])
+                                  PROBLEM_NAMES, DEFAULTS["problem"],
+                                  disabled=data.prep is not None,
+                                  help="Your data set the problem while they are in use.")
         kind = controls.select("Penalty P", "penalty", PENALTY_NAMES, DEFAULTS["penalty"],
                                help="L0 and Lp (p = ½) are non-convex: shown for comparison.")
         mix = controls.slider("Elastic-net mix (share of L1)", "mix", 0.0, 1.0,
@@ -94,12 +98,82 @@ def page_controls(stage: kit.Stage) -> Controls:
         alpha = controls.pick_number("α, step size", "alpha", controls.ALPHAS,
                                      DEFAULTS["alpha"])
         steps = controls.slider("Steps", "steps", 1, optim.STEPS_COMPILED, DEFAULTS["steps"], 1)
-        w1 = controls.slider("Start w₁", "w1", -5.0, 5.0, DEFAULTS["w1"], 0.1)
-        w2 = controls.slider("Start w₂", "w2", -3.0, 3.0, DEFAULTS["w2"], 0.1)
+        w1, w2 = start_controls(data)
     with stage.reveal:
-        show = kit.predict_reveal(PAGE, (problem, kind, lam, mix, rule, alpha, steps, w1, w2),
-                                  main=True)
-    return Controls(view, problem, kind, lam, mix, rule, alpha, steps, w1, w2, show)
+        show = kit.predict_reveal(PAGE, (problem, kind, lam, mix, rule, alpha, steps, w1, w2,
+                                         data.key), main=True)
+    if data.prep is not None:
+        problem = "own"
+    return Controls(view, problem, kind, lam, mix, rule, alpha, steps, w1, w2, show, data)
+
+
+# ---- the data, and the start a click places -------------------------------------------------
+
+SAMPLES = ("diabetes", "cancer")
+
+
+def own_problem(data: data_panel.Chosen):
+    """The two-weight problem of the page's data (None: built-in), kept in the session."""
+    if data.prep is None:
+        return None
+    p = data.prep
+    key = ("problem", data.key, p.features, p.target, p.kind, p.standardized)
+    return data_panel.session_cache(key, lambda: own_data.landscape_problem(p))
+
+
+def start_controls(data: data_panel.Chosen) -> tuple[float, float]:
+    """The start sliders: in the URL for the built-in data; for other data, in a box of
+    their own (a link cannot carry those data, so it does not carry their start)."""
+    problem = own_problem(data)
+    if problem is None:
+        return (controls.slider("Start w₁", "w1", -5.0, 5.0, DEFAULTS["w1"], 0.1),
+                controls.slider("Start w₂", "w2", -3.0, 3.0, DEFAULTS["w2"], 0.1))
+    r, step = start_range(problem)
+    keys = start_keys(data)
+    return (st.slider("Start w₁", -r, r, round(-0.8 * r, 10), step, key=keys[0]),
+            st.slider("Start w₂", -r, r, round(0.8 * r, 10), step, key=keys[1]))
+
+
+def start_range(problem) -> tuple[float, float]:
+    """The half-width of the data's box and the start sliders' step (1/50 of it)."""
+    r = float(problem.view[1])
+    return r, round(r / 50, 12)
+
+
+def start_keys(data: data_panel.Chosen) -> tuple[str, str]:
+    p = data.prep
+    tag = f"{data.key}-{'-'.join(p.features)}-{p.target}-{p.kind}-{p.standardized}"
+    return f"start_w1_{tag}", f"start_w2_{tag}"
+
+
+def place_start(c: Controls):
+    """What a click on the contours does: the start goes there (rounded to the sliders'
+    step, kept inside their range), and the sliders and the link follow."""
+    problem = own_problem(c.data)
+
+    def clicked(x: float, y: float) -> None:
+        if problem is None:
+            controls.set_from_chart({"w1": controls.snap(x, -5.0, 5.0, 0.1),
+                                     "w2": controls.snap(y, -3.0, 3.0, 0.1)})
+            return
+        r, step = start_range(problem)
+        for k, v in zip(start_keys(c.data), (x, y), strict=True):
+            st.session_state[k] = controls.snap(v, -r, r, step)
+
+    return clicked
+
+
+def own_fixed(c: Controls):
+    """For data of the page's own, everything λ does not change (kept in the session: no
+    cache another session reads holds it); None for the built-in data."""
+    problem = own_problem(c.data)
+    if problem is None:
+        return None
+    key = ("fixed", c.data.key, c.data.prep.features, c.data.prep.target, c.data.prep.kind,
+           c.data.prep.standardized, c.kind, c.alpha, c.steps, c.w1, c.w2, c.rule, c.mix)
+    return data_panel.session_cache(key, lambda: landscape.fixed_scene(
+        problem, c.kind, float(c.alpha), int(c.steps), (float(c.w1), float(c.w2)), c.rule,
+        float(c.mix)))
 
 
 def main_section(stage: kit.Stage, scene, c: Controls) -> None:
@@ -110,12 +184,21 @@ def main_section(stage: kit.Stage, scene, c: Controls) -> None:
     else:
         fig = figures.surface_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
                                      show_answer=c.show)
+    if c.data.prep is not None and isinstance(fig, figures.PlainFigure):
+        layout = fig.spec["layout"]
+        for axis, weight, name in zip(("xaxis", "yaxis"), ("w₁", "w₂"),
+                                      c.data.prep.features, strict=True):
+            layout.setdefault(axis, {})["title"] = {"text": f"{weight} ({name})"}
     stage.main_chart(fig, "landscape_chart",
-                     f"landscape-{c.problem}-{c.kind}-lambda-{c.lam:g}")
+                     f"landscape-{c.problem}-{c.kind}-lambda-{c.lam:g}",
+                     on_click=place_start(c) if c.view == "contours" else None)
     run = scene.run()
     with stage.below:
-        st.caption("Drag **scrub λ** under the chart to see other λ at once (nothing is "
-                   "recomputed); the λ slider sets the numbers below and the link.")
+        st.caption("Click the contours to start the descent there. Drag **scrub λ** under "
+                   "the chart to see other λ at once (nothing is recomputed); the λ slider "
+                   "sets the numbers below and the link.")
+        if c.data.prep is not None:
+            own_notes(c.data)
         if run.diverged_at >= 0:
             L = scene.smoothness
             why = f" (α·L = {c.alpha:g} × {L:.3g} = {c.alpha * L:.3g} > 2)" if L else ""
@@ -145,6 +228,20 @@ def more_views_section(scene, c: Controls) -> None:
         kit.chart(figures.path_costs_figure(scene.run().costs, color=PALETTE[c.kind],
                                             name=PENALTY_NAMES[c.kind]),
                   "path_costs_chart", f"path-costs-{c.problem}-{c.kind}")
+
+
+def own_notes(data: data_panel.Chosen) -> None:
+    """What the page fits on data of its own, in one line (and a warning if the classes are
+    separable: without a penalty the logistic weights would grow without end)."""
+    p = data.prep
+    model = "logistic regression" if p.kind == "logistic" else "least squares"
+    std = "standardized" if p.standardized else "centred, not standardized"
+    st.caption(f"J: {model} of “{p.target}” on “{p.features[0]}” (w₁) and “{p.features[1]}” "
+               f"(w₂), {len(p.y)} rows of {data.label}, {std}.")
+    if own_data.separable(p):
+        st.warning("The two classes are separable on these features: without a penalty the "
+                   "weights grow without end, so the unregularized star sits at the box's "
+                   "edge. Any λ > 0 gives a finite minimizer.")
 
 
 def minimizer_table(scene) -> str:

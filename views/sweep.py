@@ -7,7 +7,7 @@ import streamlit as st
 
 from core import solve
 from core.scenes import sweep
-from ui import controls, figures, kit
+from ui import controls, data_panel, figures, kit
 from ui.figures import style
 from ui.figures.style import PALETTE, PENALTY_NAMES
 from ui.kit import Preset
@@ -67,6 +67,7 @@ class Controls(NamedTuple):
     folds: int
     share: float
     show: bool
+    data: data_panel.Chosen   # built-in (prep None), a sample or a class's CSV
 
 
 @st.fragment
@@ -75,9 +76,11 @@ def sweep_page() -> None:
         stage = block.stage("λ")
         c, bv_right, res_right = page_controls(stage)
 
-    paths = sweep.paths()
+    paths, errors = own_sweep(c.data)
+    if paths is None:
+        paths = sweep.paths()
+        errors = sweep.bias_variance_cached(c.noise, c.n, c.degree, c.folds if c.cv else 0)
     i = paths.index(c.lam)
-    errors = sweep.bias_variance_cached(c.noise, c.n, c.degree, c.folds if c.cv else 0)
     # The chart the student just moved is sent first, and alone (kit.chart's lead): charts
     # that reach the browser together are drawn in one go. A λ move changes both, so the
     # paths lead; a σ, n, degree or CV move changes the bias/variance chart alone.
@@ -104,33 +107,61 @@ def page_controls(stage: kit.Stage):
                                    help=f"{len(sweep.LAMBDAS)} values from 0.0001 to 1000, "
                                         "24 a decade: the grid every curve is computed on.")
     with stage.side:
-        kit.prose(f"{sweep.N_PATHS} samples of {sweep.D_PATHS} correlated features "
-                  "(neighbours correlate at 0.6); y depends on x₁, x₂ and x₅ only.")
+        data = data_panel.section(PAGE, SAMPLES, two=False)
+        if data.prep is None:
+            kit.prose(f"{sweep.N_PATHS} samples of {sweep.D_PATHS} correlated features "
+                      "(neighbours correlate at 0.6); y depends on x₁, x₂ and x₅ only.")
+    own = data.prep is not None
     st.subheader("Choosing λ: bias and variance")
     bv_left, bv_right = st.columns([1, 3], gap="medium")
     with bv_left:
         kind = controls.select("Penalty P", "penalty", KIND_NAMES, DEFAULTS["penalty"])
+        if own:
+            st.caption(f"Your data: {100 - HELD_OUT}% of the rows (drawn at random, the same "
+                       f"every time) fit each λ, the other {HELD_OUT}% validate it. The "
+                       "sliders below shape the built-in problem only.")
         noise = controls.slider("Noise σ", "noise", 0.0, 2.0, DEFAULTS["noise"], 0.05,
-                                help="y = f(x) + σ·ε: the part no model can predict.")
-        n = controls.slider("Training points n", "n", 10, sweep.N_MAX, DEFAULTS["n"], 5)
+                                help="y = f(x) + σ·ε: the part no model can predict.",
+                                disabled=own)
+        n = controls.slider("Training points n", "n", 10, sweep.N_MAX, DEFAULTS["n"], 5,
+                            disabled=own)
         degree = controls.slider("Polynomial degree", "degree", 1, sweep.DEGREE_MAX,
-                                 DEFAULTS["degree"], 1,
+                                 DEFAULTS["degree"], 1, disabled=own,
                                  help="Features P₁(x) … P_degree(x) (Legendre polynomials, "
                                       "standardized): more degree, more capacity.")
-        cv = controls.toggle("k-fold cross-validation", "cv", DEFAULTS["cv"],
+        cv = controls.toggle("k-fold cross-validation", "cv", DEFAULTS["cv"], disabled=own,
                              help="Estimate the validation error from the training points "
                                   "alone: fit on k − 1 folds, test on the one left out.")
         folds = controls.slider("k, folds", "folds", 2, sweep.FOLDS_MAX, DEFAULTS["folds"], 1,
-                                disabled=not cv)
+                                disabled=not cv or own)
     st.subheader("L1 and L2 as losses: residuals")
     res_left, res_right = st.columns([1, 3], gap="medium")
     with res_left:
         share = controls.slider("Share of outliers", "out", 0.0, 0.5, DEFAULTS["out"], 0.05,
                                 help="Points pushed up by 4 to 9: bad measurements.")
     with stage.reveal:
-        show = kit.predict_reveal(PAGE, (lam, kind, noise, n, degree, cv, folds, share),
-                                  main=True)
-    return Controls(lam, kind, noise, n, degree, cv, folds, share, show), bv_right, res_right
+        show = kit.predict_reveal(PAGE, (lam, kind, noise, n, degree, cv, folds, share,
+                                         data.key), main=True)
+    return (Controls(lam, kind, noise, n, degree, cv and not own, folds, share, show, data),
+            bv_right, res_right)
+
+
+# ---- a class's own data ---------------------------------------------------------------------
+
+SAMPLES = ("diabetes", "wine")
+HELD_OUT = 30   # % of a class's rows the validation error is measured on
+
+
+def own_sweep(data: data_panel.Chosen):
+    """The paths and the train/validation errors of the page's data, kept in the session;
+    (None, None) for the built-in data."""
+    if data.prep is None:
+        return None, None
+    p = data.prep
+    key = (data.key, p.features, p.target, p.standardized)
+    return data_panel.session_cache(
+        ("sweep", *key), lambda: (sweep.own_paths(p), sweep.own_errors(p,
+                                                                       share=HELD_OUT / 100)))
 
 
 def bias_section(column, errors, i: int, c: Controls, lead: bool) -> None:
@@ -139,11 +170,16 @@ def bias_section(column, errors, i: int, c: Controls, lead: bool) -> None:
         kit.chart(figures.bias_variance_figure(errors, c.kind, i, palette=PALETTE,
                                                names=PENALTY_NAMES, show_answer=c.show),
                   "sweep_bias_chart", f"bias-variance-{c.kind}-lambda-{c.lam:g}", lead=lead)
-        kit.prose(f"y = sin(3x) + 0.4·cos(7x) + σ·ε, fitted on n = {c.n} points with "
-                  f"{c.degree} polynomial features and scored on {sweep.N_VAL} fresh points "
-                  "(validation). Left: the model is free to chase the noise of its few "
-                  "training points; right: it is held so tight it misses the pattern.")
-        if c.n <= c.degree + 1:
+        if c.data.prep is None:
+            kit.prose(f"y = sin(3x) + 0.4·cos(7x) + σ·ε, fitted on n = {c.n} points with "
+                      f"{c.degree} polynomial features and scored on {sweep.N_VAL} fresh "
+                      "points (validation). Left: the model is free to chase the noise of its "
+                      "few training points; right: it is held so tight it misses the pattern.")
+        else:
+            kit.prose(f"“{c.data.prep.target}” fitted on {errors.n} rows of {c.data.label} "
+                      f"with {errors.degree} features and scored on the other "
+                      f"{len(c.data.prep.y) - errors.n} (validation).")
+        if c.data.prep is None and c.n <= c.degree + 1:
             st.info(f"n = {c.n} training points and {c.degree} features (plus the mean): "
                     "least squares can pass through every training point, so at small λ the "
                     "train error is near 0 and the validation error explodes.")
@@ -163,15 +199,29 @@ def paths_section(stage: kit.Stage, paths, i: int, c: Controls, lead: bool) -> N
                                           mix=sweep.MIX, show_answer=c.show),
                      "sweep_paths_chart", f"paths-lambda-{c.lam:g}", lead=lead)
     with stage.below:
-        kit.prose("Each line is one weight as λ grows (left to right). Solid: the three "
-                  "features y is made from; dotted: the five that do not matter. L1 drops "
-                  "them to **exactly 0** one by one (bottom row: how many are left); L2 "
-                  "shrinks all eight and zeros none.")
+        if c.data.prep is None:
+            kit.prose("Each line is one weight as λ grows (left to right). Solid: the three "
+                      "features y is made from; dotted: the five that do not matter. L1 drops "
+                      "them to **exactly 0** one by one (bottom row: how many are left); L2 "
+                      "shrinks all eight and zeros none.")
+        else:
+            own_notes(c.data)
         if max(float(r.max()) for r in paths.residual.values()) >= solve.TOL:
             st.warning("The solver stopped before reaching its tolerance at some λ: the paths "
                        "there may be slightly off.")
-        for line in paths_latex(paths, i):
+        for line in paths_latex(paths, i, len(c.data.prep.y) if c.data.prep is not None
+                                else sweep.N_PATHS):
             st.latex(line)
+
+
+def own_notes(data: data_panel.Chosen) -> None:
+    """What the paths are of, in one line."""
+    p = data.prep
+    std = "standardized" if p.standardized else "centred, not standardized"
+    st.caption(f"Each line is one weight of “{p.target}” ~ {len(p.features)} features of "
+               f"{data.label} ({len(p.y)} rows, {std}) as λ grows. L1 drops them to exactly 0 "
+               "one by one (bottom row: how many are left); L2 shrinks them all and zeros "
+               "none.")
 
 
 def residuals_section(res, c: Controls) -> None:
@@ -190,13 +240,13 @@ def residuals_section(res, c: Controls) -> None:
 
 # ---- text with today's numbers -------------------------------------------------------------
 
-def paths_latex(paths, i: int) -> list[str]:
-    """The objective at today's λ, and L1's λ_max with its numbers."""
+def paths_latex(paths, i: int, n: int) -> list[str]:
+    """The objective at today's λ, and L1's λ_max with its numbers (``n`` rows)."""
     lam = paths.lams[i]
-    top = paths.lam_max * sweep.N_PATHS / 2
+    top = paths.lam_max * n / 2
     return [rf"\hat w(\lambda) = \arg\min_w\ \tfrac1n\lVert Xw - y\rVert^2 + \lambda P(w),"
             rf"\quad \lambda = {lam:g}",
-            rf"\lambda_{{\max}} = \tfrac2n\max_k |X_k^\top y| = \tfrac{{2}}{{{sweep.N_PATHS}}}"
+            rf"\lambda_{{\max}} = \tfrac2n\max_k |X_k^\top y| = \tfrac{{2}}{{{n}}}"
             rf"\times{top:.4g} = {paths.lam_max:.4g}"]
 
 

@@ -143,7 +143,7 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
             traces += _weight_paths(paths, kind, index, c, cols, color=palette[kind], names=names)
             traces += _nonzero_counts(paths, kind, index, c, cols, color=palette[kind],
                                       names=names)
-    if show_answer:  # the legend says what solid and dotted mean, once
+    if show_answer and np.isfinite(paths.w_true).any():   # once: what solid, dotted mean
         traces += _solid_dotted_legend(lams, cols)
     axes["yaxis"]["title"] = {"text": "weight w_k"}
     axes[f"yaxis{axis_name(cols + 1)}"]["title"] = {"text": "non-zero"}
@@ -234,9 +234,10 @@ def _bias_variance_title(errors, lam: float, train_at, val_at, *, name: str) -> 
     title = f"λ = {lam:g}: train MSE {train_at:.3g}"
     if val_at is not None:
         title += f", validation {val_at:.3g}"
-    title += (f"<br><sup>{name}, σ = {errors.noise:.2f}, n = {errors.n}, degree "
-              f"{errors.degree}</sup>")
-    return title
+    about = (f"σ = {errors.noise:.2f}, n = {errors.n}, degree {errors.degree}"
+             if np.isfinite(errors.noise)   # NaN: a class's own data
+             else f"fitted on {errors.n} rows, {errors.degree} features")
+    return f"{title}<br><sup>{name}, {about}</sup>"
 
 
 def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names: dict,
