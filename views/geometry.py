@@ -81,15 +81,23 @@ def geometry_page() -> None:
                   geometry.projected_gradient)
 
 
+def move_center(x: float, y: float) -> None:
+    """A click on a panel, or the centre's handle dragged there: J's centre moves there, and
+    the sliders and the link follow."""
+    controls.set_from_chart({"c1": controls.snap(x, -3.0, 3.0, 0.1),
+                             "c2": controls.snap(y, -3.0, 3.0, 0.1)})
+
+
 def main_section(stage: kit.Stage, scene, show: bool) -> None:
     """The level sets touching both balls at radius t, the page's main chart, with what it
     says and the constrained answers under it."""
     l1, l2 = scene.constrained["l1"], scene.constrained["l2"]
     stage.main_chart(figures.constrained_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
                                                 show_answer=show),
-                     "geometry_chart", f"constrained-t-{scene.t:g}")
+                     "geometry_chart", f"constrained-t-{scene.t:g}", on_click=move_center)
     with stage.below:
-        kit.prose("Shrink the level sets of J (grey) from the red star until one just touches "
+        kit.prose("Click a panel (or drag the ring at J's centre) to move J there. "
+                  "Shrink the level sets of J (grey) from the red star until one just touches "
                   "the ball: that **touching level set** (solid) meets the ball at the "
                   "constrained answer. The diamond's corners stick out, so they are usually "
                   "touched first.")

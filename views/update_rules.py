@@ -15,7 +15,7 @@ from ui.kit import Preset
 PAGE = "update"
 DEFAULTS = update_rules.DEFAULTS
 # The controls a preset sets; presenter mode and predict-first are kept as they are.
-MODEL_KEYS = ("lam", "alpha", "data", "a", "c", "w0", "steps", "k", "problem")
+MODEL_KEYS = ("lam", "alpha", "data", "a", "c", "w0", "steps", "k", "problem", "w1", "w2")
 STEPS_MAX = update_rules.STEPS_MAX
 # What the page calls each run (update_rules.RUNS) and each penalty.
 # The names of the runs (a penalty and a rule each), as the charts and tables say them.
@@ -66,6 +66,7 @@ class Controls(NamedTuple):
     steps: int
     k: int
     problem: str
+    start: tuple[float, float]   # of the two-weight paths
     show: bool
 
 
@@ -76,7 +77,8 @@ def update_rules_page() -> None:
         ctl, below, plane_box = page_controls(stage)
 
     scene = update_rules.scene(ctl.lam, ctl.alpha, a=ctl.a, c=ctl.c, w0=ctl.w0,
-                               steps=ctl.steps, data=ctl.data, problem=ctl.problem)
+                               steps=ctl.steps, data=ctl.data, problem=ctl.problem,
+                               start=ctl.start)
     k_shown = min(ctl.k, ctl.steps - 1)
     one_weight_section(stage, scene, ctl, k_shown)
     # Sent right after the top chart (which leads: see kit.chart), before the formulas (above
@@ -120,7 +122,19 @@ def page_controls(stage: kit.Stage):
     with plane_box:
         problem = controls.select("Problem (the Landscape page's)", "problem",
                                   PROBLEM_NAMES, DEFAULTS["problem"])
-    return Controls(lam, alpha, data, a, c, w0, steps, k, problem, show), below, plane_box
+        row = st.columns(2)
+        start = (controls.slider("Start w₁", "w1", -5.0, 5.0, DEFAULTS["w1"], 0.1,
+                                 container=row[0]),
+                 controls.slider("Start w₂", "w2", -3.0, 3.0, DEFAULTS["w2"], 0.1,
+                                 container=row[1]))
+    return (Controls(lam, alpha, data, a, c, w0, steps, k, problem, start, show), below,
+            plane_box)
+
+
+def place_start(x: float, y: float) -> None:
+    """A click on the two-weight view: the paths start there; the sliders and link follow."""
+    controls.set_from_chart({"w1": controls.snap(x, -5.0, 5.0, 0.1),
+                             "w2": controls.snap(y, -3.0, 3.0, 0.1)})
 
 
 def one_weight_section(stage: kit.Stage, scene, ctl: Controls, k_shown: int) -> None:
@@ -149,8 +163,8 @@ def one_weight_section(stage: kit.Stage, scene, ctl: Controls, k_shown: int) -> 
 
 def two_weights_section(scene, ctl: Controls) -> None:
     """The same rules on the Landscape page's two-weight problem."""
-    kit.prose("The same four rules on the Landscape page's problems, from its start "
-              f"({update_rules.PLANE_START[0]:g}, {update_rules.PLANE_START[1]:g}), "
+    kit.prose("The same four rules on the Landscape page's problems, from "
+              f"({ctl.start[0]:g}, {ctl.start[1]:g}) (click a panel to start elsewhere), "
               "with the same "
               "α, λ and steps: the L1 rules over J + λ(|w₁| + |w₂|), L2 over "
               "J + λ(w₁² + w₂²). Proximal and clip paths can sit on an axis; subgradient "
@@ -158,7 +172,8 @@ def two_weights_section(scene, ctl: Controls) -> None:
     kit.chart(figures.two_weight_figure(scene.plane, ctl.lam, palette=PALETTE, names=RUN_NAMES,
                                         show_answer=ctl.show),
               "two_weight_chart",
-              f"update_rules-two-weights-{ctl.problem}-lambda-{ctl.lam:g}")
+              f"update_rules-two-weights-{ctl.problem}-lambda-{ctl.lam:g}",
+              on_click=place_start)
     kit.warn_diverged({f"on two weights, the {RUN_NAMES[r]} path": p.diverged_at
                        for r, p in scene.plane.runs.items() if p.diverged_at >= 0}, ctl.alpha)
 

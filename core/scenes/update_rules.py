@@ -36,7 +36,7 @@ from core import grids, optim, problems, solve
 # The page's controls at their defaults (``views/update_rules.py`` starts from them, and
 # ``core.runtime.warm`` compiles what they need).
 DEFAULTS = {"lam": 0.6, "alpha": 0.1, "data": True, "a": 1.0, "c": 0.5, "w0": 1.5,
-            "steps": 60, "k": 0, "problem": "least_squares"}
+            "steps": 60, "k": 0, "problem": "least_squares", "w1": -2.5, "w2": 2.5}
 
 # The runs of the one-weight view, in drawing order: (id, penalty, rule).
 RUNS = (
@@ -51,8 +51,8 @@ STEPS_MAX = 200
 # The Zeno runs stop at 0, at a stall or a divergence, or after this many steps.
 ZENO_CAP = 1_000_000
 ZENO_POINTS = 400  # points of the log10|w_k| curve (the run is sampled, not cut)
-# The start of the two-weight paths: the Landscape page's default start.
-PLANE_START = (-2.5, 2.5)
+# The default start of the two-weight paths: the Landscape page's default start.
+PLANE_START = (DEFAULTS["w1"], DEFAULTS["w2"])
 
 
 # ---- the one-weight data loss -------------------------------------------------------------
@@ -419,7 +419,8 @@ def plane(problem_kind: str, lam: float, alpha: float, *, steps: int,
 
 
 def scene(lam: float, alpha: float, *, a: float, c: float, w0: float, steps: int,
-          data: bool = True, problem: str = "least_squares") -> UpdateScene:
+          data: bool = True, problem: str = "least_squares",
+          start: tuple = PLANE_START) -> UpdateScene:
     """Everything the Update rules page draws, in one call.
 
     Args:
@@ -428,6 +429,7 @@ def scene(lam: float, alpha: float, *, a: float, c: float, w0: float, steps: int
       w0: the start of the one-weight runs and of the Zeno runs.
       steps: updates of the one-weight and two-weight runs (≤ ``optim.STEPS_COMPILED`` is free).
       problem: the Landscape page's problem for the two-weight view.
+      start: where the two-weight paths start, (w₁, w₂).
 
     Returns:
       An ``UpdateScene``: the five one-weight runs of ``RUNS`` with the pieces of every
@@ -442,4 +444,4 @@ def scene(lam: float, alpha: float, *, a: float, c: float, w0: float, steps: int
     zen = {name: zeno(lam, alpha, w0, dtype=dt, horizon=horizon)
            for name, dt in (("float32", jnp.float32), ("float64", jnp.float64))}
     return UpdateScene(float(lam), float(alpha), a_eff, float(c), float(w0), int(steps), band,
-                       runs, mins, zen, plane(problem, lam, alpha, steps=steps))
+                       runs, mins, zen, plane(problem, lam, alpha, steps=steps, start=start))

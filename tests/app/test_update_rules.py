@@ -5,7 +5,7 @@ import re
 
 import numpy as np
 import pytest
-from apptools import chart, decode
+from apptools import chart, chart_ids, decode
 from streamlit.testing.v1 import AppTest
 
 from core.scenes import update_rules
@@ -47,7 +47,7 @@ def page():
 
 
 def test_page_runs_and_draws_its_three_charts(page):
-    ids = [el.proto.id for el in page.get("plotly_chart")]
+    ids = chart_ids(page)
     for key in ("update_chart", "zeno_chart", "two_weight_chart"):
         assert any(key in i for i in ids), key
     assert not page.warning and not page.info
@@ -230,3 +230,14 @@ def test_a_diverged_run_is_named_in_the_table_not_given_a_huge_number():
     lim = spec["layout"]["yaxis"]["range"][1]
     assert lim == pytest.approx(5.4)  # 3·max(|w0|, |c|, 2αλ, 0.5), 2αλ = 2·1.5·0.6 = 1.8
     assert any("off the chart" in a["text"] for a in spec["layout"]["annotations"])
+
+
+def test_the_two_weight_paths_start_where_the_sliders_say():
+    at = open_page(w1="1.2", w2="-0.7")
+    assert not at.exception, at.exception
+    spec = chart(at, "two_weight_chart")
+    paths = [t for t in spec["data"] if str(t.get("name", "")).startswith("path")]
+    assert paths
+    for t in paths:
+        assert float(decode(t["x"])[0]) == pytest.approx(1.2, abs=1e-6)
+        assert float(decode(t["y"])[0]) == pytest.approx(-0.7, abs=1e-6)

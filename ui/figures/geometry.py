@@ -63,6 +63,14 @@ def constrained_figure(scene, *, palette: dict, names: dict, show_answer: bool =
         traces += [{**tr, **on_panel(col)} for tr in panel]
         square_axes(fig, scene.problem.view, col=col)
     one_legend_entry_per_name(traces)
+    c1, c2 = (float(v) for v in scene.center)
+    r = 0.02 * (scene.problem.view[1] - scene.problem.view[0])   # 0.12 on a 6-wide box
+    # A handle on J's centre in each panel: dragging it (see ui.live_chart) moves J
+    fig.spec["layout"]["shapes"] = [
+        {"type": "circle", "name": "rl-drag", "editable": True, "xref": f"x{col}",
+         "yref": f"y{col}", "x0": c1 - r, "x1": c1 + r, "y0": c2 - r, "y1": c2 + r,
+         "line": {"color": palette["none"], "width": 2},
+         "fillcolor": "rgba(0,0,0,0)"} for col in ("", "2")]
     for tr in traces:   # the subplot titles name the balls
         if " ball, t = " in tr["name"]:
             tr["showlegend"] = False
