@@ -100,11 +100,11 @@ def snap(v: float, lo: float, hi: float, step: float) -> float:
 
 
 def set_from_chart(values: dict[str, float]) -> None:
-    """Move URL-bound sliders from code (a click on a chart, in its callback): the sliders
-    and the link follow. The values must be on the sliders' grids (``snap``)."""
+    """Move URL-bound sliders from code (a click on a chart, in its callback); the link
+    follows by itself (Streamlit refuses to set a bound key of ``st.query_params``). The
+    values must be on the sliders' grids (``snap``)."""
     for key, v in values.items():
         st.session_state[key] = v
-        st.query_params[key] = number_label(v)
 
 
 def toggle(label: str, key: str, default: bool, *, help: str | None = None,

@@ -47,7 +47,9 @@ function listen(gd) {
     const area = e.target instanceof Element ? e.target.closest('.nsewdrag') : null;
     down = area ? { x: e.clientX, y: e.clientY, area } : null;
   }, true);
-  gd.addEventListener('pointerup', (e) => {
+  // on the window: plotly.js covers the page while the button is down, so the release
+  // lands on its cover, not on the plot
+  window.addEventListener('pointerup', (e) => {
     const d = down;
     down = null;
     if (!d || Math.hypot(e.clientX - d.x, e.clientY - d.y) > 5) return;
@@ -97,8 +99,10 @@ export default function (component) {
   const fig = data.figure;
   fig.layout.template = w.__rlTemplate;
   gd.__rlTrigger = setTriggerValue;
-  const draw = () => w.Plotly.react(gd, { data: fig.data, layout: fig.layout, frames },
-                                    data.config).then(() => { if (data.clicks) listen(gd); });
+  // one object: plotly.js reads the config from it (a fourth argument would be ignored)
+  const draw = () => w.Plotly.react(gd, { data: fig.data, layout: fig.layout, frames,
+                                          config: data.config })
+    .then(() => { if (data.clicks) listen(gd); });
   if (w.Plotly) { draw(); return; }
   const started = Date.now();      // plotly.js is still loading (a session's first page)
   const wait = setInterval(() => {
@@ -151,11 +155,14 @@ def plotly(spec: dict, key: str, config: dict,
     content = orjson.dumps([figure, hashes, config])
     render = f"{hashlib.blake2b(content, digest_size=8).hexdigest()}-{resends}"
     st.session_state[f"_{key}_render"] = render
-    data = {"figure": figure, "frames": hashes, "new_frames": new,
-            "config": {**config, "responsive": True}, "render": render,
-            "clicks": on_click is not None}
+    config = {**config, "responsive": True}
+    if any(s.get("name") == "rl-drag" for s in figure["layout"].get("shapes", [])):
+        config["edits"] = {"shapePosition": True}   # what lets plotly.js drag a shape
+    data = {"figure": figure, "frames": hashes, "new_frames": new, "config": config,
+            "render": render, "clicks": on_click is not None}
     if first:   # once a session (a tab keeps it for every chart): 9 kB
         data["template"] = STREAMLIT_TEMPLATE
+
     def clicked() -> None:
         where = getattr(st.session_state.get(key), "click", None)
         if on_click is not None and isinstance(where, dict):

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 from ui.figures.fmt import minimizer_text
 from ui.figures.frames import add_lambda_slider, append_moving, frame_spec
 from ui.figures.spec import PlainFigure, axis_name, grid_layout, note_on_panel, on_panel, set_layout
+from ui.figures.style import rgba
 from ui.figures.traces import (
     ball_trace,
     ball_xy,
@@ -64,13 +65,14 @@ def constrained_figure(scene, *, palette: dict, names: dict, show_answer: bool =
         square_axes(fig, scene.problem.view, col=col)
     one_legend_entry_per_name(traces)
     c1, c2 = (float(v) for v in scene.center)
-    r = 0.02 * (scene.problem.view[1] - scene.problem.view[0])   # 0.12 on a 6-wide box
-    # A handle on J's centre in each panel: dragging it (see ui.live_chart) moves J
+    r = 0.03 * (scene.problem.view[1] - scene.problem.view[0])   # ~15 px on a projector
+    # A handle on J's centre in each panel: dragging it (see ui.live_chart) moves J. Filled,
+    # so that plotly.js lets it be grabbed anywhere inside, not only on its outline
     fig.spec["layout"]["shapes"] = [
-        {"type": "circle", "name": "rl-drag", "editable": True, "xref": f"x{col}",
+        {"type": "circle", "name": "rl-drag", "xref": f"x{col}",
          "yref": f"y{col}", "x0": c1 - r, "x1": c1 + r, "y0": c2 - r, "y1": c2 + r,
          "line": {"color": palette["none"], "width": 2},
-         "fillcolor": "rgba(0,0,0,0)"} for col in ("", "2")]
+         "fillcolor": rgba(palette["none"], 0.25)} for col in ("", "2")]
     for tr in traces:   # the subplot titles name the balls
         if " ball, t = " in tr["name"]:
             tr["showlegend"] = False
