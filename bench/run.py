@@ -28,7 +28,7 @@ from pathlib import Path
 
 os.environ.setdefault("JAX_PLATFORMS", "cpu")
 
-from bench import core_bench  # noqa: E402  (after JAX_PLATFORMS is set)
+from bench import core_bench, own_data_bench  # noqa: E402  (after JAX_PLATFORMS is set)
 from bench.report import Row, markdown  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             "is running, the numbers will be noisy (the interleaved ratios less so)")
     rows: list[Row] = []
     failed = False
-    parts = [("core", core_bench.run)] if not args.skip_core else []
+    parts = [("core", core_bench.run), ("own data", own_data_bench.run)] \
+        if not args.skip_core else []
     if not args.skip_browser:
         from bench import browser_bench  # playwright is a dev requirement
         parts.append(("browser", functools.partial(browser_bench.run, only=args.pages)))
