@@ -99,9 +99,19 @@ export default function (component) {
   const fig = data.figure;
   fig.layout.template = w.__rlTemplate;
   gd.__rlTrigger = setTriggerValue;
-  // one object: plotly.js reads the config from it (a fourth argument would be ignored)
+  // The config goes in the figure object (a fourth argument is ignored), and only when it
+  // changed: a changed config makes plotly.js redraw from scratch without the frames.
+  const config = JSON.stringify(data.config);
+  const fresh = gd.__rlConfig !== config;
+  gd.__rlConfig = config;
   const draw = () => w.Plotly.react(gd, { data: fig.data, layout: fig.layout, frames,
-                                          config: data.config })
+                                          ...(fresh ? { config: data.config } : {}) })
+    .then(() => {
+      const held = gd._transitionData && gd._transitionData._frames;
+      if (frames.length && (!held || held.length !== frames.length)) {
+        return w.Plotly.addFrames(gd, frames);
+      }
+    })
     .then(() => { if (data.clicks) listen(gd); });
   if (w.Plotly) { draw(); return; }
   const started = Date.now();      // plotly.js is still loading (a session's first page)

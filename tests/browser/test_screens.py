@@ -189,7 +189,8 @@ def test_tab_reaches_every_control_in_screen_order(browser, app_server):
         open_screen(page, f"{app_server}/?presenter=true", kit.PROJECTOR_CHART_HEIGHT)
         labels = page.evaluate("""() => [...document.querySelectorAll(
             '[data-testid="stMain"] input, [data-testid="stMain"] [role="combobox"]')]
-            .filter((e) => !e.disabled && e.closest('.stElementContainer'))
+            .filter((e) => !e.disabled && e.closest('.stElementContainer')
+                    && !e.closest('details:not([open])'))   // a closed expander's are hidden
             .map((e) => e.closest('.stElementContainer').className.match(/st-key-(\\S+)/)?.[1])
             .filter(Boolean)""")
         order = []
