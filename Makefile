@@ -25,7 +25,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 .PHONY: help run warm docker lock test test-unit test-app test-browser lint bench bench-class \
-        chromium nginx \
+        chromium nginx postgresql \
         check-python clean distclean
 
 help:
@@ -105,10 +105,10 @@ endef
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 
-test: $(DEV_STAMP) chromium nginx lint
+test: $(DEV_STAMP) chromium nginx postgresql lint
 	$(call pytest,tests)
 
-test-unit: $(DEV_STAMP)
+test-unit: $(DEV_STAMP) postgresql
 	$(call pytest,tests/unit)
 
 test-app: $(DEV_STAMP)
@@ -131,6 +131,15 @@ nginx:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx-light \
 	    || DEBIAN_FRONTEND=noninteractive apt-get install -y nginx; \
 	else echo "warning: nginx missing and not root: no replica run" >&2; fi
+
+# The class rooms' tests run against SQLite and against Debian's PostgreSQL server, which
+# they start themselves on a free loopback port (tests/services.py).
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then echo "postgresql: present"; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql; \
+	else echo "warning: PostgreSQL missing and not root: its tests skip (or fail under" \
+	          "CI=true). Install it with: sudo apt-get install postgresql" >&2; fi
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .jax_cache test-results playwright-report
