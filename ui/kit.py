@@ -33,7 +33,17 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 import streamlit as st
 
-from ui import controls, figures, handout, lesson_bar, lesson_builder, lessons, live_chart, screen
+from ui import (
+    controls,
+    figures,
+    handout,
+    lesson_bar,
+    lesson_builder,
+    lessons,
+    live_chart,
+    room_panel,
+    screen,
+)
 from ui.screen import MAIN_CHART, MAIN_CONTROL, MAIN_REVEAL, PRESENTER_KEY, narrow, presenter
 
 
@@ -123,7 +133,7 @@ class ControlsBlock:
 
 
 @contextlib.contextmanager
-def controls_block(named: Mapping[str, Preset], keys: Iterable[str]
+def controls_block(named: Mapping[str, Preset], keys: Iterable[str], *, hint: bool = True
                    ) -> Iterator[ControlsBlock]:
     """Wrap the code that makes a page's controls; above them it puts the preset links and,
     if the link carried values the page could not use, a short notice naming them.
@@ -133,7 +143,8 @@ def controls_block(named: Mapping[str, Preset], keys: Iterable[str]
     """
     top = st.container()
     block = ControlsBlock()
-    st.session_state[controls.SEEN_KEY] = {PRESENTER_KEY, *lesson_bar.URL_KEYS}
+    st.session_state[controls.SEEN_KEY] = {PRESENTER_KEY, *lesson_bar.URL_KEYS,
+                                           *room_panel.URL_KEYS}
     st.session_state[controls.NOTICES_KEY] = []
     yield block
     seen = st.session_state[controls.SEEN_KEY]
@@ -157,7 +168,7 @@ def controls_block(named: Mapping[str, Preset], keys: Iterable[str]
         # sentence to say takes its place (the first screen has room for one of them)
         with top if narrow() or block.hint is None else block.hint:
             lesson_bar.question_or_after(lesson)
-    elif active is not None:
+    elif active is not None and hint:   # no hint while a class predicts: it tells
         with block.hint or top:
             st.info(active.look_for, icon=":material/visibility:")
 

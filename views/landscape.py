@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import optim, own_data, penalties, solve
 from core.scenes import landscape
-from ui import controls, data_panel, figures, kit
+from ui import controls, data_panel, figures, kit, room_panel
 from ui.figures import style
 from ui.figures.style import PALETTE, PENALTY_NAMES, PROBLEM_NAMES, RULE_NAMES
 from ui.kit import Preset
@@ -60,13 +60,22 @@ class Controls(NamedTuple):
 
 @st.fragment
 def landscape_page() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+    room = room_panel.current_room()
+    room_box = st.container()   # a student's question leads, above the chart
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS, hint=not room.hides_answer) as block:
         stage = block.stage("λ")
+        if room.role != "student":
+            with stage.side:
+                room_box = st.container()
         c = page_controls(stage)
+    if room.hides_answer:   # the class predicts: the answer waits for the teacher's Reveal
+        c = c._replace(show=False)
 
     scene = landscape.scene(c.problem, c.kind, c.lam, alpha=c.alpha, steps=c.steps,
                             w0=(c.w1, c.w2), rule=c.rule, mix=c.mix, fixed=own_fixed(c))
-    main_section(stage, scene, c)
+    with room_box:
+        room_panel.panel(room, PAGE, class_question(scene, c))
+    main_section(stage, scene, c, room)
     st.latex(objective_latex(c.kind, c.lam, c.mix))
     st.latex(update_latex(c.kind, c.rule, c.lam, c.alpha))
     if c.show:
@@ -176,7 +185,16 @@ def own_fixed(c: Controls):
         float(c.mix)))
 
 
-def main_section(stage: kit.Stage, scene, c: Controls) -> None:
+def class_question(scene, c: Controls) -> room_panel.Question:
+    """What the teacher's Ask puts to a class room: where the page's minimizer lands."""
+    x0, x1, y0, y1 = scene.problem.view
+    return room_panel.Question(
+        "point", f"Where does the {PENALTY_NAMES[c.kind]} minimizer land at λ = {c.lam:g}?",
+        box=(x0, x1, y0, y1), truth=tuple(float(v) for v in scene.minimizer(c.kind).w),
+        near=0.08 * (x1 - x0))
+
+
+def main_section(stage: kit.Stage, scene, c: Controls, room: room_panel.Room) -> None:
     """The landscape (contours or surface), the page's main chart, with notices under it."""
     if c.view == "contours":
         fig = figures.landscape_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
@@ -189,9 +207,12 @@ def main_section(stage: kit.Stage, scene, c: Controls) -> None:
         for axis, weight, name in zip(("xaxis", "yaxis"), ("w₁", "w₂"),
                                       c.data.prep.features, strict=True):
             layout.setdefault(axis, {})["title"] = {"text": f"{weight} ({name})"}
+    if isinstance(fig, figures.PlainFigure):
+        fig.spec["data"] += room_panel.traces(room, color=PALETTE[c.kind])
+    click = room_panel.answer_click(room) if room.takes_answers else place_start(c)
     stage.main_chart(fig, "landscape_chart",
                      f"landscape-{c.problem}-{c.kind}-lambda-{c.lam:g}",
-                     on_click=place_start(c) if c.view == "contours" else None)
+                     on_click=click if c.view == "contours" else None)
     run = scene.run()
     with stage.below:
         st.caption("Click the contours to start the descent there. Drag **scrub λ** under "

@@ -1,0 +1,130 @@
+"""App tests of a class room on the Landscape page: a teacher opens it and asks, students
+join by the link and answer, the teacher's chart holds their cloud, Reveal shows the
+answer over it; forged keys and bad codes get a plain notice."""
+
+import time
+
+import numpy as np
+import pytest
+from apptools import chart, decode
+from streamlit.testing.v1 import AppTest
+
+from classroom import rooms
+from core import problems, solve
+from ui import room_panel
+
+APP = "../../app.py"
+
+
+@pytest.fixture(autouse=True)
+def own_store(tmp_path, monkeypatch):
+    monkeypatch.setenv(room_panel.STORE_SETTING, str(tmp_path / "rooms.sqlite3"))
+    room_panel.store.clear()
+    yield
+    room_panel.store.clear()
+
+
+def names(at: AppTest) -> list[str]:
+    return [t.get("name") for t in chart(at, "landscape_chart")["data"]]
+
+
+def trace(at: AppTest, prefix: str) -> dict:
+    return next(t for t in chart(at, "landscape_chart")["data"]
+                if str(t.get("name")).startswith(prefix))
+
+
+def teacher(lam: str = "1") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"lam": lam})
+    at.run()
+    at.button(key="landscape_room_start").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def student(code: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"lam": "1", "room": code})
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_teacher_opens_a_room_asks_and_reveals_over_the_class_cloud():
+    t = teacher()
+    code, key = t.query_params["room"], t.query_params["teacher"]
+    assert len(code) == 8 and len(key) >= 32
+    assert any(m.value == room_panel.shown_code(code) for m in t.metric)
+    t.button(key="room_ask").click().run()
+    assert "minimizer, L1" not in names(t)     # the answer waits for Reveal
+    spots = [(1.0, 0.0), (1.4, 0.1), (-1.0, 2.0)]
+    for x, y in spots:
+        s = student(code)
+        assert any("Where does the L1 minimizer land" in i.value for i in s.info)
+        member = s.session_state[f"_room_member_{code}"]
+        # what the student's click on the contours calls (the click itself: browser test)
+        room_panel.answer_click(room_panel.Room("student", code, member=member))(x, y)
+    t.run()
+    cloud = trace(t, "the class's answers")
+    assert cloud["name"] == "the class's answers (3)"
+    assert sorted(zip(decode(cloud["x"]), decode(cloud["y"]), strict=True)) == sorted(spots)
+    t.button(key="room_reveal").click().run()
+    truth = trace(t, "the answer")
+    ref = np.asarray(solve.minimize(problems.demo("least_squares"), "l1", 1.0))
+    np.testing.assert_allclose([decode(truth["x"])[0], decode(truth["y"])[0]], ref,
+                               atol=1e-5)
+    assert "minimizer, L1" in names(t)
+    close = sum(np.hypot(x - ref[0], y - ref[1]) <= 0.08 * 6 for x, y in spots)
+    assert truth["text"] == [f"{close} of 3 close"]
+    t.button(key="room_next").click().run()
+    assert not any(str(n).startswith("the class's") for n in names(t))
+
+
+def test_a_student_sees_no_cloud_and_no_answer_before_the_reveal():
+    t = teacher()
+    code = t.query_params["room"]
+    t.button(key="room_ask").click().run()
+    s = student(code)
+    member = s.session_state[f"_room_member_{code}"]
+    room_panel.answer_click(room_panel.Room("student", code, member=member))(0.5, 0.5)
+    s.run()
+    assert "your answer" in names(s)
+    assert not any(str(n).startswith(("the class's", "the answer", "minimizer"))
+                   for n in names(s))
+    assert not [b for b in s.button if b.key in ("room_ask", "room_reveal", "room_close")]
+
+
+def test_a_forged_teacher_key_gets_a_notice_and_no_teacher_buttons():
+    t = teacher()
+    code = t.query_params["room"]
+    s = AppTest.from_file(APP, default_timeout=60)
+    s.query_params.update({"room": code, "teacher": "forged"})
+    s.run()
+    assert not s.exception
+    assert any("Only the teacher's link" in w.value for w in s.warning)
+    assert not [b for b in s.button if b.key in ("room_ask", "room_reveal", "room_close")]
+
+
+@pytest.mark.parametrize("code", ["<script>", "ABCDEFGH", "x" * 300])
+def test_a_bad_room_code_gets_a_notice_and_the_page_works(code):
+    s = AppTest.from_file(APP, default_timeout=60)
+    s.query_params.update({"room": code})
+    s.run()
+    assert not s.exception
+    warnings = [w.value for w in s.warning]
+    assert any("room code" in w or "no open room" in w for w in warnings), warnings
+    assert all("<script>" not in w for w in warnings)
+    assert "minimizer, L1" in names(s)
+
+
+def test_a_student_joins_with_a_typed_code():
+    t = teacher()
+    code = t.query_params["room"]
+    s = AppTest.from_file(APP, default_timeout=60)
+    s.run()
+    s.text_input(key="landscape_room_code").input(f"{code[:4].lower()} {code[4:]}")
+    s.button(key="landscape_room_join").click().run()
+    assert not s.exception
+    assert s.query_params["room"] == code
+    assert rooms.current(room_panel.store(), code, time.time()) is None
+    assert room_panel.store().members(code) == 1
