@@ -2,15 +2,22 @@
 students on phones click where they think L1's minimizer lands, the cloud appears on the
 teacher's chart within a second of the last answer, and Reveal shows the answer over it."""
 
+import contextlib
+import signal
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
+import pytest
 
 from core import problems, solve
+from tests.services import postgres_server
 
-from .helpers import open_page
+from .helpers import open_page, streamlit_process
 from .test_own_data import to_screen
+
+REPO = Path(__file__).resolve().parents[2]
 
 PHONE = {"width": 390, "height": 844}
 CLOUD_3 = """() => document.querySelector('.js-plotly-plot').data
@@ -81,3 +88,43 @@ def test_a_class_predicts_on_the_landscape_and_the_teacher_reveals(browser, app_
     finally:
         for ctx in contexts:
             ctx.close()
+
+
+def open_room_as_teacher(page, base: str) -> str:
+    """Open a room on ``base``, ask, and return its code (the page stays the teacher's)."""
+    open_page(page, base + "/?presenter=true&lam=1", charts=3)
+    page.get_by_text("Class room: predict together").click()
+    page.get_by_role("button", name="Start a class room").click()
+    page.get_by_role("button", name="Ask", exact=True).wait_for(timeout=30_000)
+    page.get_by_role("button", name="Ask", exact=True).click()
+    page.get_by_role("button", name="Reveal", exact=True).wait_for(timeout=30_000)
+    return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}["room"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_two_replicas_share_a_room_and_a_killed_one_loses_no_answer(browser, backend,
+                                                                    tmp_path):
+    """The teacher on replica A, three students on replica B; B is killed (SIGKILL) once
+    their answers show on their phones: the teacher's count still holds all three."""
+    with contextlib.ExitStack() as stack:
+        db = (stack.enter_context(postgres_server()) if backend == "postgresql"
+              else str(tmp_path / "rooms.sqlite3"))
+        env = {"RL_ROOMS_DB": db}
+        a, _ = stack.enter_context(streamlit_process(
+            REPO / "app.py", cwd=REPO, log_path=tmp_path / "a.log", env=env))
+        b, proc_b = stack.enter_context(streamlit_process(
+            REPO / "app.py", cwd=REPO, log_path=tmp_path / "b.log", env=env))
+        contexts = []
+        stack.callback(lambda: [c.close() for c in contexts])
+        teacher_ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+        contexts.append(teacher_ctx)
+        t = teacher_ctx.new_page()
+        code = open_room_as_teacher(t, a)
+        for x, y in [(1.0, 0.0), (1.3, 0.2), (-1.0, 1.5)]:
+            ctx = browser.new_context(viewport=PHONE)
+            contexts.append(ctx)
+            s = open_page(ctx.new_page(), f"{b}/?lam=1&room={code}", charts=2)
+            answer_on_chart(s, x, y)   # acknowledged: the phone shows it
+        proc_b.send_signal(signal.SIGKILL)
+        proc_b.wait(timeout=10)
+        t.wait_for_function(CLOUD_3, timeout=10_000)
