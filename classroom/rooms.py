@@ -16,12 +16,14 @@ Every failure is a ``RoomError`` whose text is one plain sentence for the page.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import hmac
 import json
 import math
 import re
 import secrets
+import threading
 from typing import NamedTuple
 
 from classroom.store import RoomRow, Store
@@ -36,6 +38,8 @@ NICK_LIMIT = 20
 PROMPT_LIMIT = 200
 MAX_CHOICES = 6
 STATES = ("open", "closed", "revealed")
+KINDS = ("point", "x", "y", "choice")
+MEMBER_CHARS = 64         # a member id is 22 URL-safe characters; anything longer is not one
 
 
 class RoomError(ValueError):
@@ -43,9 +47,11 @@ class RoomError(ValueError):
 
 
 class Question(NamedTuple):
-    """A question: ``kind`` "point" (a click in ``box`` = (x0, x1, y0, y1)) or "choice" (one
-    of ``choices``); ``truth``: the point (x, y) or the choice's index; an answer is close
-    when within ``near`` of the truth (points)."""
+    """A question: ``kind`` "point", "x" or "y" (a click in ``box`` = (x0, x1, y0, y1), in the
+    chart's axis units: a log axis's are log₁₀) or "choice" (one of ``choices``); ``truth``:
+    the point (x, y) or the choice's index. A click answer is close when within ``near`` of
+    the truth: by distance for "point", along its one axis for "x" ("where on the λ axis")
+    and "y" ("how high is the bar")."""
 
     kind: str
     prompt: str
@@ -122,6 +128,26 @@ def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+# ---- limits ---------------------------------------------------------------------------------
+
+class Limiter:
+    """At most ``n`` events a minute (in one process: wrong room codes, on top of each
+    session's own ``JOIN_TRIES``)."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.times, self.lock = n, collections.deque(), threading.Lock()
+
+    def allow(self, now: float) -> bool:
+        with self.lock:
+            while self.times and self.times[0] < now - 60:
+                self.times.popleft()
+            if len(self.times) >= self.n:
+                return False
+            self.times.append(now)
+            return True
+
+
+
 # ---- the teacher ----------------------------------------------------------------------------
 
 def open_room(store: Store, page: str, now: float) -> Opened:
@@ -163,8 +189,8 @@ def is_teacher(store: Store, code: str, key: object, now: float) -> bool:
 def ask(store: Store, code: str, key: object, question: Question, now: float) -> int:
     """Open a new question (the one before is closed); returns its id."""
     room = _teacher(store, code, key, now)
-    if question.kind not in ("point", "choice"):
-        raise RoomError("A question is a point on the chart or a choice.")
+    if question.kind not in KINDS:
+        raise RoomError("A question is a place on the chart or a choice.")
     if question.kind == "choice" and not 2 <= len(question.choices) <= MAX_CHOICES:
         raise RoomError(f"A choice question has 2 to {MAX_CHOICES} choices.")
     prompt = question.prompt[:PROMPT_LIMIT]
@@ -197,6 +223,29 @@ def join(store: Store, code: object, nickname: object, now: float) -> tuple[str,
     return room.code, member
 
 
+def rejoin(store: Store, code: str, kept: object, fresh: str | None) -> bool:
+    """A tab's kept member id (after a reload, or on another replica): True if it is a
+    member of this room, and then the fresh id this session was given, if unused, goes."""
+    if not isinstance(kept, str) or not 0 < len(kept) <= MEMBER_CHARS:
+        return False
+    if kept == fresh:
+        return True
+    if not store.is_member(code, kept):
+        return False
+    if fresh and not store.has_answered(code, fresh):
+        store.drop_member(code, fresh)
+    return True
+
+
+def rename(store: Store, code: str, member: str, nickname: object, now: float) -> str:
+    """Set a member's optional nickname (cleaned); returns it as stored."""
+    if not store.is_member(_room(store, code, now).code, member):
+        raise RoomError("Join the room first (with its code).")
+    name = clean_nickname(nickname)
+    store.add_member(code, member, name, now)
+    return name
+
+
 def current(store: Store, code: str, now: float) -> Asked | None:
     """The room's newest question, as anyone in the room may see it."""
     q = store.question(_room(store, code, now).code)
@@ -210,10 +259,10 @@ def answer(store: Store, code: str, member: object, value: object, now: float) -
     if q is None or q.state != "open":
         raise RoomError("The question is closed: wait for the next one.")
     question = Question.from_json(q.spec)
-    if question.kind == "point":
-        stored = json.dumps(clean_point(value, question.box))
-    else:
+    if question.kind == "choice":
         stored = json.dumps(clean_choice(value, question.choices))
+    else:
+        stored = json.dumps(clean_point(value, question.box))
     said = store.put_answer(room.code, q.id, str(member), stored, now, ANSWER_INTERVAL)
     if said == "closed":
         raise RoomError("The question is closed: wait for the next one.")
@@ -231,25 +280,36 @@ def my_answer(store: Store, code: str, qid: int, member: str):
 # ---- what the teacher's screen shows --------------------------------------------------------
 
 class Cloud(NamedTuple):
-    """The answers to a question: points (n, 2) or a count per choice, and how many."""
+    """The answers to a question: points (n, 2) with their nicknames ("" for none) or a
+    count per choice, and how many."""
 
     points: list[tuple[float, float]]
     counts: list[int]
     total: int
+    names: list[str] = []
 
     def close(self, question: Question) -> int:
         """How many answers were close to the truth (within ``near``, or the right choice)."""
         if question.kind == "choice":
             return self.counts[int(question.truth[0])] if self.counts else 0
-        tx, ty = question.truth
-        return sum(math.hypot(x - tx, y - ty) <= question.near for x, y in self.points)
+        return sum(is_close(question, p) for p in self.points)
+
+
+def is_close(question: Question, point: tuple[float, float]) -> bool:
+    """|p − truth| ≤ near: the distance for "point", along the question's axis for "x"/"y"."""
+    (x, y), (tx, ty) = point, question.truth[:2]
+    gap = {"x": abs(x - tx), "y": abs(y - ty)}.get(question.kind, math.hypot(x - tx, y - ty))
+    return gap <= question.near
 
 
 def cloud(store: Store, code: str, qid: int, question: Question) -> Cloud:
-    values = [json.loads(v) for _, v in store.answers(code, qid)]
+    said = store.answers(code, qid)
+    values = [json.loads(v) for _, v in said]
     if question.kind == "choice":
         counts = [0] * len(question.choices)
         for k in values:
             counts[int(k)] += 1
         return Cloud([], counts, len(values))
-    return Cloud([(float(x), float(y)) for x, y in values], [], len(values))
+    nicks = store.nicknames(code) if said else {}
+    return Cloud([(float(x), float(y)) for x, y in values], [], len(values),
+                 [nicks.get(m, "") for m, _ in said])

@@ -150,6 +150,23 @@ class Store:
         return self._one("SELECT 1 FROM members WHERE room = ? AND member = ?",
                          (code, member)) is not None
 
+    def drop_member(self, code: str, member: str) -> None:
+        """Remove a member and its answers (an unused id a tab's kept one replaces)."""
+        with self._tx() as cur:
+            cur.execute(self._sql("DELETE FROM answers WHERE room = ? AND member = ?"),
+                        (code, member))
+            cur.execute(self._sql("DELETE FROM members WHERE room = ? AND member = ?"),
+                        (code, member))
+
+    def has_answered(self, code: str, member: str) -> bool:
+        return self._one("SELECT 1 FROM answers WHERE room = ? AND member = ?",
+                         (code, member)) is not None
+
+    def nicknames(self, code: str) -> dict[str, str]:
+        """member -> nickname, for the members that gave one."""
+        return dict(self._all("SELECT member, nickname FROM members WHERE room = ? AND "
+                              "nickname <> ''", (code,)))
+
     def members(self, code: str) -> int:
         return int(self._one("SELECT COUNT(*) FROM members WHERE room = ?", (code,))[0])
 

@@ -3,16 +3,16 @@ the student link, ask / close / reveal / next, the count) and the student's (the
 the answer a click on the chart gives); the class's answers drawn on the page's figure.
 
 The link says who is who: ``?room=CODE`` for a student, ``?room=CODE&teacher=KEY`` for the
-teacher. A student's member id lives in the session only. The teacher's and the students'
-pages look at the room once a second (a fragment) and rerun when it changed.
+teacher. A student's member id lives in the session and in the tab (its ``sessionStorage``,
+see ``_KEEPER_JS``), so a reload, or a reconnect to another replica, answers as the same
+member. The teacher's page looks at the room twice a second and the students' once (a
+fragment), and each reruns when the room changed.
 """
 
 from __future__ import annotations
 
-import collections
 import io
 import os
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 import streamlit as st
+import streamlit.components.v2 as components_v2
 
 from classroom import rooms
 from classroom.rooms import Asked, Cloud, Question, RoomError
@@ -29,7 +30,7 @@ URL_KEYS = ("room", "teacher")
 STORE_SETTING = "RL_ROOMS_DB"   # a SQLite path or a postgresql:// URL
 DEFAULT_DB = Path(__file__).resolve().parent.parent / ".rooms.sqlite3"
 WRONG_CODES_PER_MINUTE = 60     # for the whole server process, on top of a session's tries
-POLL_S = 1.0
+POLL_S = {"teacher": 0.5, "student": 1.0}   # the teacher's screen follows within a second
 _WRONG = "_room_wrong_codes"
 _NOTICE = "_room_notice"
 
@@ -40,23 +41,7 @@ def store() -> Store:
     return open_store(os.environ.get(STORE_SETTING) or DEFAULT_DB)
 
 
-class _Limiter:
-    """At most ``n`` events a minute in this process."""
-
-    def __init__(self, n: int) -> None:
-        self.n, self.times, self.lock = n, collections.deque(), threading.Lock()
-
-    def allow(self, now: float) -> bool:
-        with self.lock:
-            while self.times and self.times[0] < now - 60:
-                self.times.popleft()
-            if len(self.times) >= self.n:
-                return False
-            self.times.append(now)
-            return True
-
-
-_wrong_codes = _Limiter(WRONG_CODES_PER_MINUTE)
+_wrong_codes = rooms.Limiter(WRONG_CODES_PER_MINUTE)
 
 
 class Room(NamedTuple):
@@ -77,8 +62,9 @@ class Room(NamedTuple):
 
     @property
     def takes_answers(self) -> bool:
+        """A student's click on the chart answers (an open question about a place)."""
         return (self.role == "student" and self.asked is not None
-                and self.asked.state == "open" and self.asked.question.kind == "point")
+                and self.asked.state == "open" and self.asked.question.kind != "choice")
 
 
 def _notice(text: str) -> None:
@@ -101,6 +87,9 @@ def current_room() -> Room:
                                 "teacher key is wrong.")
             return _with_question(s, Room("teacher", code, key=key), now)
         member = st.session_state.get(f"_room_member_{code}")
+        kept = getattr(st.session_state.get(_KEEPER), "member", None)   # the tab's id
+        if kept != member and rooms.rejoin(s, code, kept, member):
+            member = st.session_state[f"_room_member_{code}"] = kept
         if member is None:
             if st.session_state.get(_WRONG, 0) >= rooms.JOIN_TRIES:
                 raise RoomError("Too many wrong room codes from this tab: ask the teacher "
@@ -142,20 +131,22 @@ def answer_click(room: Room) -> Callable[[float, float], None]:
 
 # ---- the panel ------------------------------------------------------------------------------
 
-def panel(room: Room, page: str, ask: Question) -> None:
+def panel(room: Room, page: str, asks: Question | list[Question]) -> None:
     """The room's panel: start or join one, or run it (teacher) or follow it (student).
-    ``ask``: the question the teacher's Ask button puts, with its truth."""
+    ``asks``: the questions the teacher may put on this page, with their truths (the first
+    is the page's main one)."""
     notice = st.session_state.pop(_NOTICE, None)
     if notice:
         st.warning(notice, icon=":material/group:")
     if room.role == "none":
         _start_or_join(page)
     elif room.role == "teacher":
-        _teacher(room, ask)
-        _watch(room)
+        _teacher(room, asks)
+        _watch_for_teacher(room)
     else:
         _student(room)
-        _watch(room)
+        _keeper(room)
+        _watch_for_student(room)
 
 
 def _start_or_join(page: str) -> None:
@@ -202,9 +193,17 @@ def shown_code(code: str) -> str:
     return f"{code[:4]} {code[4:]}"
 
 
-def _teacher(room: Room, ask: Question) -> None:
+def _teacher(room: Room, asks: Question | list[Question]) -> None:
     """The buttons first (the clicker's moment), then the code, the count and the QR."""
+    asks = [asks] if isinstance(asks, Question) else list(asks)
     link = student_link(room.code)
+    if len(asks) > 1:
+        prompts = [q.prompt for q in asks]
+        pick = st.selectbox("Question to ask", range(len(asks)), key="room_which",
+                            format_func=lambda k: prompts[k])
+        ask = asks[pick if isinstance(pick, int) and 0 <= pick < len(asks) else 0]
+    else:
+        ask = asks[0]
     row = st.container(horizontal=True, gap="small")
     state = room.asked.state if room.asked else None
     row.button("Ask" if state is None else "Ask again", key="room_ask", type="primary",
@@ -216,12 +215,25 @@ def _teacher(room: Room, ask: Question) -> None:
     if state is not None:
         row.button("Next", key="room_next", on_click=_act, args=(room, "clear", None),
                    help="Clear the answers for the next question.")
+    if room.asked is not None and room.asked.question.kind == "choice":
+        choice_bars(room)
     st.metric("Room code", shown_code(room.code))
     top = st.columns([3, 2], vertical_alignment="center")
     top[0].caption(_count_line(room) + (f" · {state}" if state else ""))
     top[1].image(qr_png(link), width=110)
     with st.popover("Student link", icon=":material/link:"):
         st.code(link, language=None)
+
+
+def choice_bars(room: Room) -> None:
+    """A bar per choice with its count; after the reveal the right one is marked."""
+    q, cloud = room.asked.question, room.cloud
+    counts = cloud.counts if cloud and cloud.counts else [0] * len(q.choices)
+    total = max(sum(counts), 1)
+    revealed = room.asked.state == "revealed"
+    for k, (choice, n) in enumerate(zip(q.choices, counts, strict=True)):
+        mark = " ✓" if revealed and k == int(q.truth[0]) else ""
+        st.progress(n / total, text=f"{choice}: **{n}**{mark}")
 
 
 def _count_line(room: Room) -> str:
@@ -247,67 +259,129 @@ def _act(room: Room, action: str, question: Question | None) -> None:
         _notice(str(e))
 
 
+HOW_TO_ANSWER = {
+    "point": "Click the chart where you think it is",
+    "x": "Click the chart above the λ you think it is",
+    "y": "Click the chart at the height you think it is",
+}
+
+
 def _student(room: Room) -> None:
     st.markdown(f"**Room** `{shown_code(room.code)}`")
     if room.asked is None:
         st.caption("Joined. Wait for the teacher's question.")
+        _nickname(room)
         return
     q, state = room.asked.question, room.asked.state
     st.info(q.prompt, icon=":material/quiz:")
-    if state == "open":
-        st.caption("Click the chart where you think it is; you can change it until the "
-                   "teacher closes the question.")
-    elif state == "closed":
+    if q.kind == "choice":
+        _choices(room)
+    elif state == "open":
+        st.caption(f"{HOW_TO_ANSWER[q.kind]}; you can change it until the teacher closes "
+                   "the question.")
+    if state == "closed":
         st.caption("The question is closed: wait for the reveal.")
-    if room.mine is not None:
-        st.caption(f"Your answer: ({room.mine[0]:g}, {room.mine[1]:g})")
-    if state == "revealed" and q.kind == "point":
-        st.caption(f"The answer: ({q.truth[0]:.3g}, {q.truth[1]:.3g}).")
+    if room.mine is not None and q.kind != "choice":
+        st.caption(f"Your answer: {shown_answer(q, room.mine)}")
+    if state == "revealed":
+        st.caption(f"The answer: {shown_answer(q, q.truth)}.")
 
 
-@st.fragment(run_every=POLL_S)
-def _watch(room: Room) -> None:
-    """Rerun the page once the room changed (a question, its state, the count)."""
-    seen = (room.asked.id if room.asked else None, room.asked.state if room.asked else None,
-            room.cloud.total if room.cloud and room.role == "teacher" else None)
+def shown_answer(q: Question, value) -> str:
+    """An answer in the question's terms: a point, a λ (from its log₁₀), a height or a
+    choice."""
+    if q.kind == "choice":
+        return q.choices[int(value[0] if isinstance(value, (list, tuple)) else value)]
+    x, y = float(value[0]), float(value[1])
+    if q.kind == "x":
+        return f"λ = {10 ** x:.3g}"
+    if q.kind == "y":
+        return f"{y:.3g}"
+    return f"({x:.3g}, {y:.3g})"
+
+
+def _choices(room: Room) -> None:
+    """One tap among the choices; it can change while the question is open."""
+    q = room.asked.question
+    key = f"room_choice_{room.code}_{room.asked.id}"
+    if room.mine is not None and key not in st.session_state:
+        st.session_state[key] = int(room.mine)
+    st.radio("Your answer", range(len(q.choices)), key=key, index=None, horizontal=True,
+             format_func=lambda k: q.choices[k], disabled=room.asked.state != "open",
+             on_change=_chose, args=(room, key))
+
+
+def _chose(room: Room, key: str) -> None:
     try:
-        now_room = _with_question(store(), room._replace(asked=None, cloud=None, mine=None),
-                                  time.time())
+        rooms.answer(store(), room.code, room.member, st.session_state.get(key), time.time())
+        st.session_state.pop(_NOTICE, None)
+    except RoomError as e:
+        _notice(str(e))
+
+
+def _nickname(room: Room) -> None:
+    key = f"room_nick_{room.code}"
+    st.text_input("Nickname (optional)", key=key, max_chars=rooms.NICK_LIMIT,
+                  help="Shown to the teacher beside your answer; leave it empty to stay "
+                       "anonymous.", on_change=_renamed, args=(room, key))
+
+
+def _renamed(room: Room, key: str) -> None:
+    try:
+        st.session_state[key] = rooms.rename(store(), room.code, room.member,
+                                             st.session_state.get(key), time.time())
+    except RoomError as e:
+        _notice(str(e))
+
+
+# Keeps the tab's member id of a room (sessionStorage: this tab only) and hands it to a new
+# session of the same tab: after a reload, or when a replica went and another took over.
+_KEEPER_JS = """
+export default function (component) {
+  const { data, setStateValue } = component;
+  try {
+    const KEY = 'rl-room-' + data.code;
+    const kept = sessionStorage.getItem(KEY);
+    if (kept && kept !== data.member && !data.replace) setStateValue('member', kept);
+    else if (data.member) sessionStorage.setItem(KEY, data.member);
+  } catch (e) { /* storage off (private mode): the id lasts this session only */ }
+}
+"""
+_KEEPER = "room_member_keeper"
+_keeper_component = components_v2.component("regularization_room_keeper", js=_KEEPER_JS)
+
+
+def _keeper(room: Room) -> None:
+    """Mount the tab's keeper; ``replace``: the id it sent is no member here, so it takes
+    this session's."""
+    kept = getattr(st.session_state.get(_KEEPER), "member", None)
+    data = {"code": room.code, "member": room.member,
+            "replace": kept is not None and kept != room.member}
+    with st.container(key=f"{_KEEPER}_box"):   # hidden by ui.screen's CSS
+        _keeper_component(key=_KEEPER, data=data, default={"member": None},
+                          on_member_change=lambda: None)
+
+
+def _changed(room: Room) -> bool:
+    """Whether the room moved on since this run drew it (a question, its state, the count)."""
+    def seen(r: Room) -> tuple:
+        return (r.asked.id if r.asked else None, r.asked.state if r.asked else None,
+                r.cloud.total if r.cloud and room.role == "teacher" else None)
+    try:
+        now = _with_question(store(), room._replace(asked=None, cloud=None, mine=None),
+                             time.time())
     except RoomError:
-        return
-    now = (now_room.asked.id if now_room.asked else None,
-           now_room.asked.state if now_room.asked else None,
-           now_room.cloud.total if now_room.cloud and room.role == "teacher" else None)
-    if now != seen:
+        return False
+    return seen(now) != seen(room)
+
+
+@st.fragment(run_every=POLL_S["teacher"])
+def _watch_for_teacher(room: Room) -> None:
+    if _changed(room):
         st.rerun(scope="app")
 
 
-# ---- on the figure --------------------------------------------------------------------------
-
-def traces(room: Room, *, color: str) -> list[dict]:
-    """The class's answers (the teacher's screen, and everyone's after the reveal), the
-    student's own answer, and after the reveal the true one."""
-    out: list[dict] = []
-    if room.asked is None or room.asked.question.kind != "point":
-        return out
-    q, revealed = room.asked.question, room.asked.state == "revealed"
-    if room.cloud is not None and room.cloud.points and (room.role == "teacher" or revealed):
-        xs, ys = zip(*room.cloud.points, strict=True)
-        out.append({"type": "scatter", "mode": "markers", "x": list(xs), "y": list(ys),
-                    "name": f"the class's answers ({room.cloud.total})",
-                    "marker": {"size": 11, "color": "rgba(120,120,120,0.45)",
-                               "line": {"color": "#333333", "width": 1}},
-                    "hovertemplate": "(%{x:.2f}, %{y:.2f})<extra>an answer</extra>"})
-    if room.mine is not None:
-        out.append({"type": "scatter", "mode": "markers", "x": [room.mine[0]],
-                    "y": [room.mine[1]], "name": "your answer",
-                    "marker": {"size": 16, "symbol": "x", "color": "#000000"}})
-    if revealed:
-        close = room.cloud.close(q) if room.cloud else 0
-        total = room.cloud.total if room.cloud else 0
-        out.append({"type": "scatter", "mode": "markers+text", "x": [q.truth[0]],
-                    "y": [q.truth[1]], "text": [f"{close} of {total} close"],
-                    "textposition": "bottom center", "name": "the answer",
-                    "marker": {"size": 22, "symbol": "star", "color": color,
-                               "line": {"color": "#000000", "width": 2}}})
-    return out
+@st.fragment(run_every=POLL_S["student"])
+def _watch_for_student(room: Room) -> None:
+    if _changed(room):
+        st.rerun(scope="app")

@@ -21,7 +21,8 @@ _SCREEN_CSS = """
 nav.presets { display: flex; flex-wrap: nowrap; overflow-x: auto; gap: 0.4rem;
   margin: 0 0 0.25rem; padding-bottom: 2px; scrollbar-width: thin; }
 nav.presets a.preset { flex: 0 0 auto; white-space: nowrap; }
-.st-key-screen_watch, .st-key-own_data_keeper_box { display: none; }
+.st-key-screen_watch, .st-key-own_data_keeper_box,
+.st-key-room_member_keeper_box { display: none; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding: 3.25rem 0.75rem 3rem; }
   h1 { font-size: 1.55rem !important; padding: 0.25rem 0 !important; }

@@ -74,7 +74,7 @@ def landscape_page() -> None:
     scene = landscape.scene(c.problem, c.kind, c.lam, alpha=c.alpha, steps=c.steps,
                             w0=(c.w1, c.w2), rule=c.rule, mix=c.mix, fixed=own_fixed(c))
     with room_box:
-        room_panel.panel(room, PAGE, class_question(scene, c))
+        room_panel.panel(room, PAGE, class_questions(scene, c))
     main_section(stage, scene, c, room)
     st.latex(objective_latex(c.kind, c.lam, c.mix))
     st.latex(update_latex(c.kind, c.rule, c.lam, c.alpha))
@@ -185,13 +185,22 @@ def own_fixed(c: Controls):
         float(c.mix)))
 
 
-def class_question(scene, c: Controls) -> room_panel.Question:
-    """What the teacher's Ask puts to a class room: where the page's minimizer lands."""
+ZERO_CHOICES = ("neither", "w₁ only", "w₂ only", "both")
+
+
+def class_questions(scene, c: Controls) -> list[room_panel.Question]:
+    """What the teacher's Ask may put to a class room: where the page's minimizer lands (a
+    click), and which of its weights are exactly 0 (a tap)."""
     x0, x1, y0, y1 = scene.problem.view
-    return room_panel.Question(
-        "point", f"Where does the {PENALTY_NAMES[c.kind]} minimizer land at λ = {c.lam:g}?",
-        box=(x0, x1, y0, y1), truth=tuple(float(v) for v in scene.minimizer(c.kind).w),
-        near=0.08 * (x1 - x0))
+    w = tuple(float(v) for v in scene.minimizer(c.kind).w)
+    name = PENALTY_NAMES[c.kind]
+    zeros = (w[0] == 0.0) + 2 * (w[1] == 0.0)   # 0 neither, 1 w₁, 2 w₂, 3 both
+    return [
+        room_panel.Question("point", f"Where does the {name} minimizer land at λ = {c.lam:g}?",
+                            box=(x0, x1, y0, y1), truth=w, near=0.08 * (x1 - x0)),
+        room_panel.Question("choice", f"At λ = {c.lam:g}, which weights of the {name} "
+                            "minimizer are exactly 0?", choices=ZERO_CHOICES, truth=(zeros,)),
+    ]
 
 
 def main_section(stage: kit.Stage, scene, c: Controls, room: room_panel.Room) -> None:
@@ -208,7 +217,7 @@ def main_section(stage: kit.Stage, scene, c: Controls, room: room_panel.Room) ->
                                       c.data.prep.features, strict=True):
             layout.setdefault(axis, {})["title"] = {"text": f"{weight} ({name})"}
     if isinstance(fig, figures.PlainFigure):
-        fig.spec["data"] += room_panel.traces(room, color=PALETTE[c.kind])
+        fig.spec["data"] += figures.room_traces(room, color=PALETTE[c.kind])
     click = room_panel.answer_click(room) if room.takes_answers else place_start(c)
     stage.main_chart(fig, "landscape_chart",
                      f"landscape-{c.problem}-{c.kind}-lambda-{c.lam:g}",

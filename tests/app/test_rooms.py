@@ -128,3 +128,41 @@ def test_a_student_joins_with_a_typed_code():
     assert s.query_params["room"] == code
     assert rooms.current(room_panel.store(), code, time.time()) is None
     assert room_panel.store().members(code) == 1
+
+
+def test_a_choice_question_gets_one_tap_a_student_and_a_bar_per_choice():
+    t = teacher()
+    code = t.query_params["room"]
+    t.selectbox(key="room_which").select(1).run()
+    t.button(key="room_ask").click().run()
+    taps = [0, 2, 2]
+    for k in taps:
+        s = student(code)
+        assert any("exactly 0" in i.value for i in s.info)
+        (radio,) = [r for r in s.radio if r.key.startswith("room_choice_")]
+        radio.set_value(k).run()
+        assert not s.exception
+    t.run()
+    bars = [p.proto.text for p in t.get("progress")]
+    assert bars[:4] == [f"{c}: **{taps.count(k)}**"
+                        for k, c in enumerate(("neither", "w₁ only", "w₂ only", "both"))]
+    t.button(key="room_reveal").click().run()
+    ref = np.asarray(solve.minimize(problems.demo("least_squares"), "l1", 1.0))
+    right = (ref[0] == 0.0) + 2 * (ref[1] == 0.0)
+    bars = [p.proto.text for p in t.get("progress")]
+    assert [b.endswith("✓") for b in bars[:4]] == [k == right for k in range(4)]
+
+
+def test_a_reloaded_tab_sends_its_kept_id_and_is_counted_once():
+    t = teacher()
+    code = t.query_params["room"]
+    first = student(code)
+    kept = first.session_state[f"_room_member_{code}"]
+    again = student(code)   # the same tab after a reload: a new session, a fresh id
+    assert room_panel.store().members(code) == 2
+    # what the tab's keeper sends the new session (sessionStorage's id), as its state
+    again.session_state["room_member_keeper"] = {"member": kept}
+    again.run()
+    assert not again.exception
+    assert again.session_state[f"_room_member_{code}"] == kept
+    assert room_panel.store().members(code) == 1

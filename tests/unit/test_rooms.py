@@ -246,3 +246,79 @@ def test_a_question_round_trips_through_its_stored_text():
     for q in (POINT, CHOICE):
         assert Question.from_json(q.to_json()) == q
         json.loads(q.to_json())
+
+
+# ---- a tab's kept id, nicknames, questions along one axis -----------------------------------
+
+def test_a_reloaded_tab_answers_as_its_kept_member_and_its_fresh_id_goes(room):
+    store, code, key = room
+    rooms.ask(store, code, key, POINT, T0)
+    _, kept = rooms.join(store, code, "", T0)
+    rooms.answer(store, code, kept, (1.0, 0.0), T0)
+    _, fresh = rooms.join(store, code, "", T0 + 5)     # the new session's own id
+    assert store.members(code) == 2
+    assert rooms.rejoin(store, code, kept, fresh)
+    assert store.members(code) == 1                   # counted once, as before the reload
+    rooms.answer(store, code, kept, (1.1, 0.0), T0 + 6)
+    assert rooms.cloud(store, code, 1, POINT).points == [(1.1, 0.0)]
+
+
+def test_a_kept_id_that_is_no_member_or_no_id_is_refused(room):
+    store, code, _ = room
+    _, fresh = rooms.join(store, code, "", T0)
+    for bad in ("nobody", "", None, 7, "x" * 500, ["a"]):
+        assert not rooms.rejoin(store, code, bad, fresh)
+    assert store.is_member(code, fresh)
+    other = rooms.open_room(store, "landscape", T0)
+    _, elsewhere = rooms.join(store, other.code, "", T0)
+    assert not rooms.rejoin(store, code, elsewhere, fresh)   # another room's member
+
+
+def test_a_fresh_id_that_already_answered_is_kept(room):
+    store, code, key = room
+    rooms.ask(store, code, key, POINT, T0)
+    _, kept = rooms.join(store, code, "", T0)
+    _, fresh = rooms.join(store, code, "", T0)
+    rooms.answer(store, code, fresh, (0.5, 0.5), T0)
+    assert rooms.rejoin(store, code, kept, fresh)
+    assert store.is_member(code, fresh)               # its answer is not thrown away
+
+
+def test_a_nickname_is_cleaned_and_shown_beside_the_answer(room):
+    store, code, key = room
+    rooms.ask(store, code, key, POINT, T0)
+    _, m = rooms.join(store, code, "", T0)
+    assert rooms.rename(store, code, m, "<b>Ada</b> =1+1", T0) == "bAdab 11"
+    rooms.answer(store, code, m, (1.0, 0.0), T0)
+    assert rooms.cloud(store, code, 1, POINT).names == ["bAdab 11"]
+    with pytest.raises(RoomError):
+        rooms.rename(store, code, "nobody", "Eve", T0)
+
+
+def test_questions_along_one_axis_are_close_by_that_axis_alone():
+    x_q = Question("x", "Where is the best λ?", (-4.0, 3.0, -10.0, 10.0), truth=(-1.0, 0.2),
+                   near=0.25)
+    y_q = Question("y", "How many exact zeros?", (-1.0, 1.0, 0.0, 500.0), truth=(0.0, 300.0),
+                   near=25.0)
+    assert rooms.is_close(x_q, (-1.2, 9.0)) and not rooms.is_close(x_q, (-1.3, 0.2))
+    assert rooms.is_close(y_q, (0.9, 320.0)) and not rooms.is_close(y_q, (0.0, 330.0))
+    assert rooms.is_close(POINT, (1.2, 0.29)) and not rooms.is_close(POINT, (1.4, 0.25))
+
+
+def test_an_axis_question_takes_clicks_inside_its_box_only(room):
+    store, code, key = room
+    x_q = Question("x", "Where is the best λ?", (-4.0, 3.0, -10.0, 10.0), truth=(-1.0, 0.2),
+                   near=0.25)
+    rooms.ask(store, code, key, x_q, T0)
+    _, m = rooms.join(store, code, "", T0)
+    for bad in ((5.0, 0.0), (float("nan"), 0.0), "left", (1,)):
+        with pytest.raises(RoomError):
+            rooms.answer(store, code, m, bad, T0)
+    rooms.answer(store, code, m, (-0.9, 0.0), T0)
+    assert rooms.cloud(store, code, 1, x_q).close(x_q) == 1
+
+
+def test_the_wrong_code_limiter_allows_n_a_minute():
+    limit = rooms.Limiter(3)
+    assert [limit.allow(T0 + k) for k in range(5)] == [True, True, True, False, False]
+    assert limit.allow(T0 + 61)          # the first one left the minute

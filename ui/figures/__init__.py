@@ -56,6 +56,7 @@ from ui.figures.landscape import (
     side_by_side_figure,
     surface_figure,
 )
+from ui.figures.room import room_traces
 from ui.figures.spec import (
     FRAMES,
     BuiltFrames,
@@ -125,6 +126,7 @@ from ui.figures.weights import (
 )
 
 __all__ = [
+    "room_traces",
     "set_layout", "merged", "BuiltFrames", "FRAMES", "PlainFigure", "array_of", "grid_layout",
     "axis_name", "on_panel", "note_on_panel", "SURFACE_SCALE", "CONTOUR_LINE", "LEVELS",
     "Style", "CLASSROOM", "PRESENTER", "apply_style", "for_projector", "PHONE_WIDTH_PX",
