@@ -113,7 +113,9 @@ def _with_question(s: Store, room: Room, now: float) -> Room:
     asked = rooms.current(s, room.code, now)
     if asked is None:
         return room
-    cloud = rooms.cloud(s, room.code, asked.id, asked.question)
+    # a student sees the class's answers only after the reveal: its poll reads no cloud before
+    sees = room.role == "teacher" or asked.state == "revealed"
+    cloud = rooms.cloud(s, room.code, asked.id, asked.question) if sees else None
     mine = rooms.my_answer(s, room.code, asked.id, room.member) if room.member else None
     return room._replace(asked=asked, cloud=cloud, mine=mine)
 
@@ -131,7 +133,7 @@ def answer_click(room: Room) -> Callable[[float, float], None]:
 
 # ---- the panel ------------------------------------------------------------------------------
 
-def panel(room: Room, page: str, asks: Question | list[Question]) -> None:
+def panel(room: Room, page: str, asks: list[Question]) -> None:
     """The room's panel: start or join one, or run it (teacher) or follow it (student).
     ``asks``: the questions the teacher may put on this page, with their truths (the first
     is the page's main one)."""
@@ -193,17 +195,14 @@ def shown_code(code: str) -> str:
     return f"{code[:4]} {code[4:]}"
 
 
-def _teacher(room: Room, asks: Question | list[Question]) -> None:
-    """The buttons first (the clicker's moment), then the code, the count and the QR."""
-    asks = [asks] if isinstance(asks, Question) else list(asks)
+def _teacher(room: Room, asks: list[Question]) -> None:
+    """The question to ask and the buttons first (the clicker's moment), then the code, the
+    count and the QR."""
     link = student_link(room.code)
+    ask = asks[0]
     if len(asks) > 1:
-        prompts = [q.prompt for q in asks]
-        pick = st.selectbox("Question to ask", range(len(asks)), key="room_which",
-                            format_func=lambda k: prompts[k])
-        ask = asks[pick if isinstance(pick, int) and 0 <= pick < len(asks) else 0]
-    else:
-        ask = asks[0]
+        ask = asks[st.selectbox("Question to ask", range(len(asks)), key="room_which",
+                                format_func=lambda k: asks[k].prompt)]
     row = st.container(horizontal=True, gap="small")
     state = room.asked.state if room.asked else None
     row.button("Ask" if state is None else "Ask again", key="room_ask", type="primary",
@@ -259,13 +258,6 @@ def _act(room: Room, action: str, question: Question | None) -> None:
         _notice(str(e))
 
 
-HOW_TO_ANSWER = {
-    "point": "Click the chart where you think it is",
-    "x": "Click the chart above the λ you think it is",
-    "y": "Click the chart at the height you think it is",
-}
-
-
 def _student(room: Room) -> None:
     st.markdown(f"**Room** `{shown_code(room.code)}`")
     if room.asked is None:
@@ -277,8 +269,8 @@ def _student(room: Room) -> None:
     if q.kind == "choice":
         _choices(room)
     elif state == "open":
-        st.caption(f"{HOW_TO_ANSWER[q.kind]}; you can change it until the teacher closes "
-                   "the question.")
+        st.caption("Click the chart where you think it is; you can change it until the "
+                   "teacher closes the question.")
     if state == "closed":
         st.caption("The question is closed: wait for the reveal.")
     if room.mine is not None and q.kind != "choice":
@@ -288,16 +280,11 @@ def _student(room: Room) -> None:
 
 
 def shown_answer(q: Question, value) -> str:
-    """An answer in the question's terms: a point, a λ (from its log₁₀), a height or a
-    choice."""
+    """An answer in the question's terms: a point, or a choice (its index, or the truth's
+    one-element tuple)."""
     if q.kind == "choice":
         return q.choices[int(value[0] if isinstance(value, (list, tuple)) else value)]
-    x, y = float(value[0]), float(value[1])
-    if q.kind == "x":
-        return f"λ = {10 ** x:.3g}"
-    if q.kind == "y":
-        return f"{y:.3g}"
-    return f"({x:.3g}, {y:.3g})"
+    return f"({float(value[0]):.3g}, {float(value[1]):.3g})"
 
 
 def _choices(room: Room) -> None:
@@ -363,10 +350,12 @@ def _keeper(room: Room) -> None:
 
 
 def _changed(room: Room) -> bool:
-    """Whether the room moved on since this run drew it (a question, its state, the count)."""
+    """Whether the room moved on since this run drew it: a question, its state, and on the
+    teacher's screen the answers themselves (a student may move an answer or change a
+    choice, which leaves the count as it was)."""
     def seen(r: Room) -> tuple:
         return (r.asked.id if r.asked else None, r.asked.state if r.asked else None,
-                r.cloud.total if r.cloud and room.role == "teacher" else None)
+                r.cloud if room.role == "teacher" else None)
     try:
         now = _with_question(store(), room._replace(asked=None, cloud=None, mine=None),
                              time.time())

@@ -5,36 +5,31 @@ after the reveal the true one (``classroom.rooms``'s questions and clouds). No S
 from __future__ import annotations
 
 
-def room_traces(room, *, color: str, log_x: bool = False) -> list[dict]:
+def room_traces(room, *, color: str) -> list[dict]:
     """The class's answers (the teacher's screen, and everyone's after the reveal), the
     student's own answer, and after the reveal the true one. ``room``: a
-    ``ui.room_panel.Room`` (role, asked, cloud, mine). ``log_x``: the chart's x axis is
-    logarithmic (answers are kept in its log₁₀ units, a trace takes values)."""
+    ``ui.room_panel.Room`` (role, asked, cloud, mine)."""
     out: list[dict] = []
     if room.asked is None or room.asked.question.kind == "choice":
         return out
     q, revealed = room.asked.question, room.asked.state == "revealed"
-
-    def xs_of(values) -> list[float]:
-        return [10 ** v for v in values] if log_x else list(values)
-
     if room.cloud is not None and room.cloud.points and (room.role == "teacher" or revealed):
         xs, ys = zip(*room.cloud.points, strict=True)
         names = room.cloud.names or [""] * len(xs)
-        out.append({"type": "scatter", "mode": "markers", "x": xs_of(xs), "y": list(ys),
+        out.append({"type": "scatter", "mode": "markers", "x": list(xs), "y": list(ys),
                     "name": f"the class's answers ({room.cloud.total})",
                     "text": [n or "an answer" for n in names],
                     "marker": {"size": 11, "color": "rgba(120,120,120,0.45)",
                                "line": {"color": "#333333", "width": 1}},
                     "hovertemplate": "(%{x:.3g}, %{y:.3g})<extra>%{text}</extra>"})
     if room.mine is not None:
-        out.append({"type": "scatter", "mode": "markers", "x": xs_of([room.mine[0]]),
+        out.append({"type": "scatter", "mode": "markers", "x": [room.mine[0]],
                     "y": [room.mine[1]], "name": "your answer",
                     "marker": {"size": 16, "symbol": "x", "color": "#000000"}})
     if revealed:
         close = room.cloud.close(q) if room.cloud else 0
         total = room.cloud.total if room.cloud else 0
-        out.append({"type": "scatter", "mode": "markers+text", "x": xs_of([q.truth[0]]),
+        out.append({"type": "scatter", "mode": "markers+text", "x": [q.truth[0]],
                     "y": [q.truth[1]], "text": [f"{close} of {total} close"],
                     "textposition": "bottom center", "name": "the answer",
                     "marker": {"size": 22, "symbol": "star", "color": color,
