@@ -15,8 +15,16 @@ protocol as Streamlit's frontend does:
   server sends a reference instead of a message the browser already has, exactly as the
   frontend's message cache does (entries live ``max_cached_message_age`` runs).
 
-A run ends at ``script_finished``; its latency is from the send to that message, its bytes
-are what came over the socket (compressed, as on the Wi-Fi) and what that inflated to.
+- it presses a button (``trigger_value``), clicks a components-v2 element (its events
+  widget, ``$$STREAMLIT_INTERNAL_KEY_<id>__events``, gets a ``json_trigger_value`` list) and
+  sets a component's state (a ``json_value`` on the element's id, sent again with every
+  later rerun, as the frontend keeps it);
+- it follows a fragment's ``run_every`` (``auto_rerun``) only when told to (``poll``): the
+  frontend's timer, not the server, sends those reruns.
+
+A run ends at ``script_finished`` (a run stopped early for a rerun is followed by that
+rerun); its latency is from the send to that message, its bytes are what came over the
+socket (compressed, as on the Wi-Fi) and what that inflated to.
 """
 
 from __future__ import annotations
@@ -31,9 +39,11 @@ from urllib.parse import parse_qsl, urlencode
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 # script_finished's values (ForwardMsg.ScriptFinishedStatus)
 FINISHED_OK = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+INTERNAL_KEY = "$$STREAMLIT_INTERNAL_KEY"   # a component's events widget: <this>_<id>__events
 
 
 class ServerError(RuntimeError):
@@ -51,6 +61,14 @@ class Widget:
     lo: float = 0.0
     hi: float = 0.0
     step: float = 0.0
+
+
+@dataclass
+class Control:
+    """A button or a components-v2 element the page drew: its element id and fragment."""
+
+    id: str
+    fragment_id: str
 
 
 @dataclass
@@ -80,6 +98,9 @@ class Student:
     moved: dict[str, str] = field(default_factory=dict)       # URL values of moved widgets
     keep_charts: bool = False    # keep the data of in-place charts (tests read their figures)
     charts: dict[str, dict] = field(default_factory=dict)     # element id -> its data
+    controls: dict[str, Control] = field(default_factory=dict)  # buttons, components, by key
+    component_states: dict[str, str] = field(default_factory=dict)  # element id -> JSON
+    auto_reruns: dict[str, float] = field(default_factory=dict)    # fragment id -> interval
     _wire: int = 0
 
     @classmethod
@@ -116,22 +137,55 @@ class Student:
 
     async def rerun(self, widget_key: str | None = None, timeout: float = 120.0) -> Run:
         """Load the page (no key) or send the widget's current value; wait for the run's end."""
-        msg = BackMsg()
-        rs = msg.rerun_script
-        rs.query_string = urlencode(self.query)
-        rs.page_name = self.page
-        self.runs += 1
-        rs.cached_message_hashes.extend(
-            h for h, used in self.cache.items() if self.runs - used <= self.max_cached_age)
+        states, fragment = [], ""
         if widget_key is not None:
             w = self.widgets[widget_key]
-            state = rs.widget_states.widgets.add()
-            state.id = w.id
+            state = WidgetState(id=w.id)
             if w.options:   # a select-slider sends its option's label
                 state.string_array_value.data.extend(w.options[int(i)] for i in w.value)
             else:
                 state.double_array_value.data.extend(w.value)
-            rs.fragment_id = w.fragment_id
+            states, fragment = [state], w.fragment_id
+        return await self._send(states, fragment, timeout)
+
+    async def press(self, key: str, timeout: float = 120.0) -> Run:
+        """Press the button ``key``."""
+        c = self.controls[key]
+        return await self._send([WidgetState(id=c.id, trigger_value=True)], c.fragment_id,
+                                timeout)
+
+    async def click(self, key: str, x: float, y: float, timeout: float = 120.0) -> Run:
+        """A click at (x, y), in the axes' units, on the live chart ``key`` (what
+        ``ui.live_chart``'s script sends)."""
+        c = self.controls[key]
+        events = json.dumps([{"event": "click", "value": {"x": x, "y": y}}])
+        state = WidgetState(id=f"{INTERNAL_KEY}_{c.id}__events", json_trigger_value=events)
+        return await self._send([state], c.fragment_id, timeout)
+
+    async def set_state(self, key: str, value: dict, timeout: float = 120.0) -> Run:
+        """Set the state of component ``key`` (what its script's ``setStateValue`` sends);
+        it goes again with every later rerun."""
+        c = self.controls[key]
+        self.component_states[c.id] = json.dumps(value)
+        return await self._send([], c.fragment_id, timeout)
+
+    async def poll(self, fragment_id: str, timeout: float = 120.0) -> Run:
+        """The rerun a fragment's ``run_every`` timer sends."""
+        return await self._send([], fragment_id, timeout, auto=True)
+
+    async def _send(self, states: list[WidgetState], fragment_id: str, timeout: float,
+                    *, auto: bool = False) -> Run:
+        msg = BackMsg()
+        rs = msg.rerun_script
+        rs.query_string = urlencode(self.query)
+        rs.page_name = self.page
+        rs.fragment_id = fragment_id
+        rs.is_auto_rerun = auto
+        self.runs += 1
+        rs.cached_message_hashes.extend(
+            h for h, used in self.cache.items() if self.runs - used <= self.max_cached_age)
+        kept = [WidgetState(id=i, json_value=v) for i, v in self.component_states.items()]
+        rs.widget_states.widgets.extend(states + kept)
         wire0, t0 = self._wire, time.perf_counter()
         await self.ws.send(msg.SerializeToString())
         payload = count = 0
@@ -141,28 +195,41 @@ class Student:
             count += 1
             fwd = ForwardMsg()
             fwd.ParseFromString(data)
-            kind = fwd.WhichOneof("type")
-            if fwd.metadata.cacheable:
-                self.cache[fwd.hash] = self.runs
-            if kind == "ref_hash":
-                if fwd.ref_hash not in self.cache:
-                    raise ServerError(f"a reference to a message never received: {fwd.ref_hash}")
-                self.cache[fwd.ref_hash] = self.runs
-            elif kind == "new_session":
-                self.session_id = fwd.new_session.initialize.session_id or self.session_id
-                self.max_cached_age = fwd.new_session.config.max_cached_message_age or 2
-            elif kind == "page_info_changed":   # the controls write themselves to the URL
-                # (the frontend keeps a bound widget's value in the URL itself: the server's
-                # query string can leave out a slider's that it did not change)
-                kept = {k: v for k, v in self.query.items() if k in self.widgets}
-                self.query = kept | query_of(fwd.page_info_changed.query_string) | self.moved
-            elif kind == "delta":
-                self._read_delta(fwd.delta)
-            elif kind == "script_finished":
-                if fwd.script_finished not in FINISHED_OK:
-                    raise ServerError(f"run ended with status {fwd.script_finished}")
+            if self._read(fwd):
                 break
         return Run(time.perf_counter() - t0, self._wire - wire0, payload, count)
+
+    def _read(self, fwd: ForwardMsg) -> bool:
+        """Take in one message; True at the end of the run."""
+        kind = fwd.WhichOneof("type")
+        if fwd.metadata.cacheable:
+            self.cache[fwd.hash] = self.runs
+        if kind == "ref_hash":
+            if fwd.ref_hash not in self.cache:
+                raise ServerError(f"a reference to a message never received: {fwd.ref_hash}")
+            self.cache[fwd.ref_hash] = self.runs
+        elif kind == "new_session":
+            self.session_id = fwd.new_session.initialize.session_id or self.session_id
+            self.max_cached_age = fwd.new_session.config.max_cached_message_age or 2
+        elif kind == "page_info_changed":   # the controls write themselves to the URL
+            # (the frontend keeps a bound widget's value in the URL itself: the server's
+            # query string can leave out a slider's that it did not change)
+            kept = {k: v for k, v in self.query.items() if k in self.widgets}
+            self.query = kept | query_of(fwd.page_info_changed.query_string) | self.moved
+        elif kind == "delta":
+            self._read_delta(fwd.delta)
+        elif kind == "auto_rerun":
+            self.auto_reruns[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
+        elif kind == "stop_auto_rerun":
+            for f in fwd.stop_auto_rerun.fragment_ids:
+                self.auto_reruns.pop(f, None)
+        elif kind == "script_finished":
+            if fwd.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return False   # st.rerun: the run it asked for follows
+            if fwd.script_finished not in FINISHED_OK:
+                raise ServerError(f"run ended with status {fwd.script_finished}")
+            return True
+        return False
 
     def _read_delta(self, delta) -> None:
         if delta.WhichOneof("type") != "new_element":
@@ -171,8 +238,14 @@ class Student:
         kind = el.WhichOneof("type")
         if kind == "exception":
             self.exceptions.append(f"{el.exception.type}: {el.exception.message}")
-        elif kind == "bidi_component" and self.keep_charts:
-            self.charts[el.bidi_component.id] = json.loads(el.bidi_component.json)
+        elif kind == "bidi_component":
+            c = el.bidi_component
+            self.controls[c.id.rsplit("-", 1)[-1]] = Control(c.id, delta.fragment_id)
+            if self.keep_charts:
+                self.charts[c.id] = json.loads(c.json)
+        elif kind == "button":
+            self.controls[el.button.id.rsplit("-", 1)[-1]] = Control(el.button.id,
+                                                                     delta.fragment_id)
         elif kind == "slider":
             s = el.slider
             key = s.id.rsplit("-", 1)[-1]

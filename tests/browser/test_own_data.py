@@ -7,6 +7,7 @@ import time
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sklearn.linear_model import Lasso
 
 from core import own_data
@@ -73,7 +74,14 @@ def test_an_uploaded_csv_moves_the_minimizer_to_where_scikit_learn_puts_it(page,
     before = trace(plotly_data(page, 0), "minimizer, L1")
     page.get_by_test_id("stExpander").filter(has_text="Data: Built-in").locator(
         "summary").click()
-    page.get_by_text("Your CSV", exact=True).click()
+    for attempt in range(3):   # a click landing while the expander reruns can be lost
+        page.get_by_text("Your CSV", exact=True).click()
+        try:
+            page.get_by_test_id("stFileUploaderDropzoneInput").wait_for(
+                state="attached", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            assert attempt < 2, "the data control never took the click"
     uploader = page.get_by_test_id("stFileUploaderDropzoneInput")
     uploader.wait_for(state="attached", timeout=30_000)
     uploader.set_input_files(files=[{"name": "mine.csv", "mimeType": "text/csv",
