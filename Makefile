@@ -3,7 +3,7 @@
 #   make run            start the app on http://$(HOST):$(PORT)
 #   make test           ruff + all three test layers (unit, app, browser)
 #   make test-unit | test-app | test-browser
-#   make lint | bench | bench-class | clean | distclean   (BENCH_ARGS=--quick: a smoke run)
+#   make lint | bench | bench-class | bench-room | clean | distclean   (BENCH_ARGS=--quick: a smoke run)
 #
 # The virtualenv lives in .venv; each requirements file is installed once and
 # re-installed only when it changes (stamp files inside .venv).
@@ -24,7 +24,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-.PHONY: help run warm docker lock test test-unit test-app test-browser lint bench bench-class \
+.PHONY: help run warm docker lock test test-unit test-app test-browser lint bench bench-class bench-room \
         chromium nginx postgresql \
         check-python clean distclean
 
@@ -124,6 +124,11 @@ bench: $(DEV_STAMP) chromium nginx
 # A class on one server, and on two replicas behind Debian's nginx (bench/class_bench.py).
 bench-class: $(DEV_STAMP) nginx
 	PYTHONPATH=. $(VPY) bench/class_bench.py $(BENCH_ARGS)
+
+# A class room: 30 and 60 students answer through nginx and two replicas, on SQLite and on
+# Debian's PostgreSQL, and a replica SIGKILLed mid-question (bench/room_bench.py).
+bench-room: $(DEV_STAMP) nginx postgresql
+	PYTHONPATH=. $(VPY) bench/room_bench.py $(BENCH_ARGS)
 
 nginx:
 	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then echo "nginx: present"; \

@@ -97,17 +97,21 @@ class Student:
     exceptions: list[str] = field(default_factory=list)
     moved: dict[str, str] = field(default_factory=dict)       # URL values of moved widgets
     keep_charts: bool = False    # keep the data of in-place charts (tests read their figures)
+    cookie: str | None = None    # the proxy's route cookie, sent again on a reconnect
     charts: dict[str, dict] = field(default_factory=dict)     # element id -> its data
     controls: dict[str, Control] = field(default_factory=dict)  # buttons, components, by key
     component_states: dict[str, str] = field(default_factory=dict)  # element id -> JSON
+    small_data: dict[str, dict] = field(default_factory=dict)  # key -> a small component's data
     auto_reruns: dict[str, float] = field(default_factory=dict)    # fragment id -> interval
     _wire: int = 0
+    _timers: dict[str, float] = field(default_factory=dict)   # set during the current run
 
     @classmethod
     async def join(cls, base_url: str, page: str, query: dict[str, str], *,
                    cookie: str | None = None, keep_charts: bool = False
                    ) -> tuple[Student, Run]:
-        s = cls(base_url.replace("http", "ws", 1), page, dict(query), keep_charts=keep_charts)
+        s = cls(base_url.replace("http", "ws", 1), page, dict(query), keep_charts=keep_charts,
+                cookie=cookie)
         await s.connect(cookie=cookie)
         return s, await s.rerun()
 
@@ -160,6 +164,9 @@ class Student:
         c = self.controls[key]
         events = json.dumps([{"event": "click", "value": {"x": x, "y": y}}])
         state = WidgetState(id=f"{INTERNAL_KEY}_{c.id}__events", json_trigger_value=events)
+        # the frontend sends the component's state beside its events (the server shows the
+        # events to the page through that state): {} until the component set some
+        self.component_states.setdefault(c.id, "{}")
         return await self._send([state], c.fragment_id, timeout)
 
     async def set_state(self, key: str, value: dict, timeout: float = 120.0) -> Run:
@@ -187,6 +194,7 @@ class Student:
         kept = [WidgetState(id=i, json_value=v) for i, v in self.component_states.items()]
         rs.widget_states.widgets.extend(states + kept)
         wire0, t0 = self._wire, time.perf_counter()
+        self._timers = {}
         await self.ws.send(msg.SerializeToString())
         payload = count = 0
         while True:
@@ -219,7 +227,7 @@ class Student:
         elif kind == "delta":
             self._read_delta(fwd.delta)
         elif kind == "auto_rerun":
-            self.auto_reruns[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
+            self._timers[fwd.auto_rerun.fragment_id] = fwd.auto_rerun.interval
         elif kind == "stop_auto_rerun":
             for f in fwd.stop_auto_rerun.fragment_ids:
                 self.auto_reruns.pop(f, None)
@@ -228,6 +236,9 @@ class Student:
                 return False   # st.rerun: the run it asked for follows
             if fwd.script_finished not in FINISHED_OK:
                 raise ServerError(f"run ended with status {fwd.script_finished}")
+            if fwd.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                self.auto_reruns.clear()   # a whole run: only the timers it set stay
+            self.auto_reruns.update(self._timers)
             return True
         return False
 
@@ -240,7 +251,10 @@ class Student:
             self.exceptions.append(f"{el.exception.type}: {el.exception.message}")
         elif kind == "bidi_component":
             c = el.bidi_component
-            self.controls[c.id.rsplit("-", 1)[-1]] = Control(c.id, delta.fragment_id)
+            key = c.id.rsplit("-", 1)[-1]
+            self.controls[key] = Control(c.id, delta.fragment_id)
+            if len(c.json) < 2000:   # a keeper's, not a chart's: what its script would read
+                self.small_data[key] = json.loads(c.json)
             if self.keep_charts:
                 self.charts[c.id] = json.loads(c.json)
         elif kind == "button":
