@@ -63,6 +63,8 @@ class Result:
     exactly_once: bool = False
     acked_kept: bool = False            # every answer acknowledged before the kill is there
     reconnected: int = 0
+    cloud: int = 0                      # answers on the teacher's chart at the end
+    answered: int = 0                   # students with an acknowledged answer
     revealed: bool = False
     errors: list[str] = field(default_factory=list)
 
@@ -201,7 +203,7 @@ async def a_class(url: str, teacher_url: str, n: int, *, store: str,
         kill()
 
     async def teacher_watch() -> None:
-        while time.perf_counter() < end + 5.0:
+        while time.perf_counter() < end + 20.0:   # reconnected tabs rejoin on one replica
             await asyncio.sleep(0.5)
             for fragment in list(teacher.auto_reruns):   # its timer, as the last run set it
                 await teacher.poll(fragment, timeout=30)
@@ -214,7 +216,10 @@ async def a_class(url: str, teacher_url: str, n: int, *, store: str,
         tasks.append(killer())
     outcome = await asyncio.gather(*tasks, return_exceptions=True)
     res.errors += [f"{type(e).__name__}: {e}"[:200] for e in outcome if isinstance(e, Exception)]
+    for fragment in list(teacher.auto_reruns):   # the teacher's screen, after the last answer
+        await teacher.poll(fragment, timeout=30)
     cloud = cloud_of(teacher) or []
+    res.cloud, res.answered = len(cloud), len(last_acked)
     res.exactly_once = len(last_acked) == n and cloud == sorted(last_acked.values())
     res.acked_kept = all(any(abs(p[0] - q[0]) < 1e-9 and abs(p[1] - q[1]) < 1e-9
                              for q in cloud) or i in last_acked
@@ -253,8 +258,8 @@ def line(r: Result) -> str:
     kill = f", replica killed ({r.reconnected} reconnected)" if r.killed else ""
     return (f"{r.students} students, {r.store}{kill}: answer p50 "
             f"{percentile(r.latencies, 50) * 1e3:.0f} ms, p95 "
-            f"{percentile(r.latencies, 95) * 1e3:.0f} ms; teacher's lag {lag}; exactly once "
-            f"{r.exactly_once}; acked kept {r.acked_kept}; revealed {r.revealed}; "
+            f"{percentile(r.latencies, 95) * 1e3:.0f} ms; teacher's lag {lag}; {r.cloud} on "
+            f"the teacher's chart for {r.answered} answered; exactly once {r.exactly_once}; acked kept {r.acked_kept}; revealed {r.revealed}; "
             f"{len(r.errors)} errors")
 
 
