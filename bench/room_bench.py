@@ -259,7 +259,8 @@ def line(r: Result) -> str:
     return (f"{r.students} students, {r.store}{kill}: answer p50 "
             f"{percentile(r.latencies, 50) * 1e3:.0f} ms, p95 "
             f"{percentile(r.latencies, 95) * 1e3:.0f} ms; teacher's lag {lag}; {r.cloud} on "
-            f"the teacher's chart for {r.answered} answered; exactly once {r.exactly_once}; acked kept {r.acked_kept}; revealed {r.revealed}; "
+            f"the teacher's chart for {r.answered} answered; exactly once {r.exactly_once}; "
+            f"acked kept {r.acked_kept}; revealed {r.revealed}; "
             f"{len(r.errors)} errors")
 
 
