@@ -181,6 +181,10 @@ async def a_class(url: str, teacher_url: str, n: int, *, store: str,
                     s = students[i] = await rejoin(url, code, s)
                     res.reconnected += 1
                     continue
+                if s.warnings:   # refused (too soon after the last): the student taps again
+                    await asyncio.sleep(0.6)
+                    todo[0] = (time.perf_counter() - t0, todo[0][1])
+                    continue
                 res.latencies.append(time.perf_counter() - sent)
                 ack_times.append(time.perf_counter())
                 last_acked[i] = todo.pop(0)[1]

@@ -37,12 +37,14 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 import websockets
+from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 # script_finished's values (ForwardMsg.ScriptFinishedStatus)
 FINISHED_OK = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+WARNING = Alert.WARNING
 INTERNAL_KEY = "$$STREAMLIT_INTERNAL_KEY"   # a component's events widget: <this>_<id>__events
 
 
@@ -105,6 +107,7 @@ class Student:
     auto_reruns: dict[str, float] = field(default_factory=dict)    # fragment id -> interval
     _wire: int = 0
     _timers: dict[str, float] = field(default_factory=dict)   # set during the current run
+    warnings: list[str] = field(default_factory=list)         # st.warning texts, last run
 
     @classmethod
     async def join(cls, base_url: str, page: str, query: dict[str, str], *,
@@ -194,7 +197,7 @@ class Student:
         kept = [WidgetState(id=i, json_value=v) for i, v in self.component_states.items()]
         rs.widget_states.widgets.extend(states + kept)
         wire0, t0 = self._wire, time.perf_counter()
-        self._timers = {}
+        self._timers, self.warnings = {}, []
         await self.ws.send(msg.SerializeToString())
         payload = count = 0
         while True:
@@ -249,6 +252,8 @@ class Student:
         kind = el.WhichOneof("type")
         if kind == "exception":
             self.exceptions.append(f"{el.exception.type}: {el.exception.message}")
+        elif kind == "alert" and el.alert.format == WARNING:
+            self.warnings.append(el.alert.body)
         elif kind == "bidi_component":
             c = el.bidi_component
             key = c.id.rsplit("-", 1)[-1]
