@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import lesson_bar, lessons, screen  # no JAX: it is imported below
+from ui import lesson_bar, lessons, room_panel, screen  # no JAX: it is imported below
 
 # In presenter mode (a projector) the sidebar starts folded: the chart gets the screen.
 st.set_page_config(page_title="Regularization Landscapes", layout="wide",
@@ -35,11 +35,14 @@ screen.presenter_toggle()
 page = st.navigation(list(pages.values()))
 st.session_state[lesson_bar.PAGE_KEY] = next(k for k, p in pages.items() if p.title == page.title)
 # a posted step link (?lesson=primer&step=3) opens its step's page with the step's settings
-opening = lesson_bar.opening_link()
+opening, going_to = lesson_bar.opening_link(), "the lesson's step"
+if opening is None:   # a student's page follows the teacher to where a question was asked
+    opening, going_to = room_panel.follow_link(st.session_state[lesson_bar.PAGE_KEY]), \
+        "the teacher's page"
 with st.sidebar:
     screen.watch_screen(go=opening)
 if opening:
-    st.caption("Opening the lesson's step…")
+    st.caption(f"Opening {going_to}…")
     st.stop()
 page.run()
 screen.stop_loading_plotly(plotly_loading)

@@ -37,6 +37,7 @@ ANSWER_INTERVAL = 0.5     # s between two answers of one member
 NICK_LIMIT = 20
 PROMPT_LIMIT = 200
 MAX_CHOICES = 6
+VIEW_LIMIT = 4000     # characters of the page settings a question carries
 STATES = ("open", "closed", "revealed")
 KINDS = ("point", "x", "y", "choice")
 MEMBER_CHARS = 64         # a member id is 22 URL-safe characters; anything longer is not one
@@ -48,10 +49,14 @@ class RoomError(ValueError):
 
 class Question(NamedTuple):
     """A question: ``kind`` "point", "x" or "y" (a click in ``box`` = (x0, x1, y0, y1), in the
-    chart's axis units: a log axis's are log₁₀) or "choice" (one of ``choices``); ``truth``:
-    the point (x, y) or the choice's index. A click answer is close when within ``near`` of
-    the truth: by distance for "point", along its one axis for "x" ("where on the λ axis")
-    and "y" ("how high is the bar")."""
+    chart's axis units: a log axis's are log₁₀, as ``log`` says) or "choice" (one of
+    ``choices``); ``truth``: the point (x, y) or the choice's index. A click answer is close
+    when within ``near`` of the truth: by distance for "point", along its one axis for "x"
+    ("where on the λ axis") and "y" ("how high is the bar"). ``label``: what an "x" or "y"
+    answer is, said before its number ("λ =", "exact zeros:").
+
+    ``page`` and ``view``: where the teacher asked it (a page id and the page's settings as
+    a query string), so a student's page can follow the teacher there."""
 
     kind: str
     prompt: str
@@ -59,6 +64,10 @@ class Question(NamedTuple):
     choices: tuple[str, ...] = ()
     truth: tuple[float, ...] = ()
     near: float = 0.0
+    log: tuple[bool, bool] = (False, False)
+    label: str = ""
+    page: str = ""
+    view: str = ""
 
     def to_json(self) -> str:
         return json.dumps(self._asdict())
@@ -66,8 +75,25 @@ class Question(NamedTuple):
     @classmethod
     def from_json(cls, text: str) -> Question:
         d = json.loads(text)
+        log = d.get("log", (False, False))
         return cls(d["kind"], d["prompt"], tuple(d["box"]), tuple(d["choices"]),
-                   tuple(d["truth"]), float(d["near"]))
+                   tuple(d["truth"]), float(d["near"]), (bool(log[0]), bool(log[1])),
+                   str(d.get("label", "")), str(d.get("page", "")), str(d.get("view", "")))
+
+    def shown(self, value) -> str:
+        """An answer in the question's terms: a choice (its index, or the truth's one-element
+        tuple), a number on the question's one axis, or a point."""
+        v = [value] if not isinstance(value, (list, tuple)) else list(value)
+        if self.kind == "choice":
+            return self.choices[int(v[0])]
+        x, y = (10 ** float(a) if lg else float(a) for a, lg in zip(v[:2], self.log,
+                                                                     strict=True))
+        if self.kind == "x":
+            return f"{self.label} {x:.3g}".strip()
+        if self.kind == "y":
+            return f"{self.label} {y:,.0f}".strip() if abs(y) >= 10 else \
+                f"{self.label} {y:.3g}".strip()
+        return f"({x:.3g}, {y:.3g})"
 
 
 class Opened(NamedTuple):
@@ -193,6 +219,8 @@ def ask(store: Store, code: str, key: object, question: Question, now: float) ->
         raise RoomError("A question is a place on the chart or a choice.")
     if question.kind == "choice" and not 2 <= len(question.choices) <= MAX_CHOICES:
         raise RoomError(f"A choice question has 2 to {MAX_CHOICES} choices.")
+    if len(question.view) > VIEW_LIMIT:
+        raise RoomError("This page's settings are too long to share with the class.")
     prompt = question.prompt[:PROMPT_LIMIT]
     return store.add_question(room.code, question._replace(prompt=prompt).to_json())
 

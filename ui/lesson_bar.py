@@ -19,6 +19,7 @@ import streamlit as st
 
 from ui import lessons
 from ui.lessons import PAGES, Lesson, Step
+from ui.room_panel import URL_KEYS as ROOM_KEYS
 from ui.screen import PRESENTER_KEY, presenter
 
 LESSON_KEY, STEP_KEY, DRAFT_KEY = "lesson", "step", "draft"
@@ -93,9 +94,10 @@ def opening_link() -> str | None:
 
 
 def kept() -> dict[str, str]:
-    """What a step's link keeps of this one: presenter mode and the lesson being written."""
+    """What a step's link keeps of this one: presenter mode, the lesson being written and the
+    class room the teacher runs (so a room started at a step goes on through the lesson)."""
     return {k: v for k, v in st.query_params.to_dict().items()
-            if k in (PRESENTER_KEY, DRAFT_KEY)}
+            if k in (PRESENTER_KEY, DRAFT_KEY, *ROOM_KEYS)}
 
 
 def step_link(ref: str, k: int, step: Step, keep: dict[str, str]) -> str:

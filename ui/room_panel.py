@@ -25,12 +25,18 @@ import streamlit.components.v2 as components_v2
 from classroom import rooms
 from classroom.rooms import Asked, Cloud, Question, RoomError
 from classroom.store import Store, open_store
+from ui.lessons import PAGES
 
 URL_KEYS = ("room", "teacher")
 STORE_SETTING = "RL_ROOMS_DB"   # a SQLite path or a postgresql:// URL
 DEFAULT_DB = Path(__file__).resolve().parent.parent / ".rooms.sqlite3"
 WRONG_CODES_PER_MINUTE = 60     # for the whole server process, on top of a session's tries
 POLL_S = {"teacher": 0.5, "student": 1.0}   # the teacher's screen follows within a second
+CLICK_HINTS = {"point": "Click the chart where you think it is",
+               "x": "Click the chart above the place on its bottom axis you think it is",
+               "y": "Click the chart at the height you think it is"}
+# what a question's view leaves out: who is who, and the teacher's own screen and lesson
+NOT_IN_VIEW = {*URL_KEYS, "presenter", "lesson", "step", "draft"}
 _WRONG = "_room_wrong_codes"
 _NOTICE = "_room_notice"
 
@@ -133,6 +139,16 @@ def answer_click(room: Room) -> Callable[[float, float], None]:
 
 # ---- the panel ------------------------------------------------------------------------------
 
+def box(room: Room, stage, above) -> st.delta_generator.DeltaGenerator:
+    """Where a page puts the room's panel: a student's question in ``above`` (a container
+    made before the controls: it leads, above the chart), the teacher's panel (or the start
+    and join box) beside the chart, under the main control."""
+    if room.role == "student":
+        return above
+    with stage.side:
+        return st.container()
+
+
 def panel(room: Room, page: str, asks: list[Question]) -> None:
     """The room's panel: start or join one, or run it (teacher) or follow it (student).
     ``asks``: the questions the teacher may put on this page, with their truths (the first
@@ -143,7 +159,7 @@ def panel(room: Room, page: str, asks: list[Question]) -> None:
     if room.role == "none":
         _start_or_join(page)
     elif room.role == "teacher":
-        _teacher(room, asks)
+        _teacher(room, [q._replace(page=page, view=view()) for q in asks])
         _watch_for_teacher(room)
     else:
         _student(room)
@@ -176,6 +192,45 @@ def _join(page: str) -> None:
         st.query_params["room"] = rooms.clean_code(st.session_state.get(f"{page}_room_code"))
     except RoomError as e:
         _notice(str(e))
+
+
+def view() -> str:
+    """This page's settings as a query string: what a student's page follows."""
+    return urlencode(sorted((k, v) for k, v in st.query_params.to_dict().items()
+                            if k not in NOT_IN_VIEW))
+
+
+_FOLLOWED = "_room_followed"
+
+
+def follow_link(page: str) -> str | None:
+    """For a student: the link to the page and settings where the teacher asked the room's
+    newest question, once a question (a student may then move on), when this page shows
+    another; else None. Called by app.py before the page runs (``ui.screen.watch_screen``)."""
+    raw = st.query_params.get("room")
+    if raw is None or st.query_params.get("teacher") is not None:
+        return None
+    try:
+        asked = rooms.current(store(), rooms.clean_code(raw), time.time())
+    except RoomError:
+        return None   # the page says why
+    if asked is None or not asked.question.page or st.session_state.get(_FOLLOWED) == asked.id:
+        return None
+    st.session_state[_FOLLOWED] = asked.id
+    q = asked.question
+    if q.page == page and q.view == view():
+        return None
+    return follow_path(q.page, q.view, rooms.clean_code(raw))
+
+
+def follow_path(page: str, settings: str, code: str) -> str | None:
+    """The relative link of a page id and settings in a room (None for a page not in the
+    app: a question's page comes from the store)."""
+    if page not in PAGES:
+        return None
+    query = "&".join(part for part in (urlencode({"room": code}), settings) if part)
+    path = PAGES[page][2]
+    return f"{path}?{query}" if path else f"./?{query}"
 
 
 def student_link(code: str) -> str:
@@ -269,22 +324,14 @@ def _student(room: Room) -> None:
     if q.kind == "choice":
         _choices(room)
     elif state == "open":
-        st.caption("Click the chart where you think it is; you can change it until the "
-                   "teacher closes the question.")
+        st.caption(CLICK_HINTS[q.kind] + "; you can change it until the teacher closes "
+                   "the question.")
     if state == "closed":
         st.caption("The question is closed: wait for the reveal.")
     if room.mine is not None and q.kind != "choice":
-        st.caption(f"Your answer: {shown_answer(q, room.mine)}")
+        st.caption(f"Your answer: {q.shown(room.mine)}")
     if state == "revealed":
-        st.caption(f"The answer: {shown_answer(q, q.truth)}.")
-
-
-def shown_answer(q: Question, value) -> str:
-    """An answer in the question's terms: a point, or a choice (its index, or the truth's
-    one-element tuple)."""
-    if q.kind == "choice":
-        return q.choices[int(value[0] if isinstance(value, (list, tuple)) else value)]
-    return f"({float(value[0]):.3g}, {float(value[1]):.3g})"
+        st.caption(f"The answer: {q.shown(q.truth)}.")
 
 
 def _choices(room: Room) -> None:

@@ -61,12 +61,10 @@ class Controls(NamedTuple):
 @st.fragment
 def landscape_page() -> None:
     room = room_panel.current_room()
-    room_box = st.container()   # a student's question leads, above the chart
+    above = st.container()   # a student's question leads, above the chart
     with kit.controls_block(PRESETS, keys=MODEL_KEYS, hint=not room.hides_answer) as block:
         stage = block.stage("λ")
-        if room.role != "student":
-            with stage.side:
-                room_box = st.container()
+        room_box = room_panel.box(room, stage, above)
         c = page_controls(stage)
     if room.hides_answer:   # the class predicts: the answer waits for the teacher's Reveal
         c = c._replace(show=False)

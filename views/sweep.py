@@ -3,11 +3,12 @@ and L1 vs L2 as losses on residuals."""
 
 from typing import NamedTuple
 
+import numpy as np
 import streamlit as st
 
 from core import solve
 from core.scenes import sweep
-from ui import controls, data_panel, figures, kit
+from ui import controls, data_panel, figures, kit, room_panel
 from ui.figures import style
 from ui.figures.style import PALETTE, PENALTY_NAMES
 from ui.kit import Preset
@@ -72,22 +73,34 @@ class Controls(NamedTuple):
 
 @st.fragment
 def sweep_page() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+    room = room_panel.current_room()
+    # a question on the λ axis puts the bias/variance chart on the first screen
+    on_lambda = room.asked is not None and room.asked.question.kind == "x"
+    above = st.container()   # a student's question leads, above the chart
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS, hint=not room.hides_answer) as block:
         stage = block.stage("λ")
-        c, bv_right, res_right = page_controls(stage)
+        room_box = room_panel.box(room, stage, above)
+        c, bv_right, res_right = page_controls(stage, on_lambda)
+    if room.hides_answer:   # the class predicts: the answer waits for the teacher's Reveal
+        c = c._replace(show=False)
 
     paths, errors = own_sweep(c.data)
     if paths is None:
         paths = sweep.paths()
         errors = sweep.bias_variance_cached(c.noise, c.n, c.degree, c.folds if c.cv else 0)
     i = paths.index(c.lam)
+    with room_box:
+        room_panel.panel(room, PAGE, class_questions(errors, i, c))
+    main = Place(stage.chart, stage.below, True)
+    column = Place(bv_right, bv_right, False)
     # The chart the student just moved is sent first, and alone (kit.chart's lead): charts
     # that reach the browser together are drawn in one go. A λ move changes both, so the
     # paths lead; a σ, n, degree or CV move changes the bias/variance chart alone.
     lam_moved = st.session_state.get(LAST_LAM) != c.lam
     st.session_state[LAST_LAM] = c.lam
-    sections = [lambda lead: paths_section(stage, paths, i, c, lead),
-                lambda lead: bias_section(bv_right, errors, i, c, lead)]
+    sections = [lambda lead: paths_section(column if on_lambda else main, paths, i, c, lead),
+                lambda lead: bias_section(main if on_lambda else column, errors, i, c, lead,
+                                          room)]
     first, second = sections if lam_moved else sections[::-1]
     first(True)
     second(False)
@@ -98,9 +111,47 @@ def sweep_page() -> None:
     kit.show_code(sweep.coefficient_paths, sweep.absolute_loss_line, sweep.choose)
 
 
-def page_controls(stage: kit.Stage):
+class Place(NamedTuple):
+    """Where a section draws: its chart, its notes (the export buttons lead them on the
+    first screen) and whether it is the page's main chart."""
+
+    chart: st.delta_generator.DeltaGenerator
+    notes: st.delta_generator.DeltaGenerator
+    main: bool
+
+    def draw(self, fig, key: str, filename: str, *, lead: bool, on_click=None) -> None:
+        with self.chart:
+            kit.chart(fig, key, filename, lead=lead, main=self.main,
+                      exports=self.notes if self.main else None, on_click=on_click)
+
+
+REGIMES = ("overfitting (λ too small)", "about right", "underfitting (λ too large)")
+
+
+def class_questions(errors, i: int, c: Controls) -> list[room_panel.Question]:
+    """What the teacher's Ask may put to a class room: where the best λ is (a click on the
+    bias/variance chart's λ axis: its axes are log₁₀ there), and which regime today's λ is in
+    (a tap). Close: within a factor of 2 of the best λ."""
+    pick = errors.choice(c.kind)
+    curve = errors.curve(c.kind)[0]
+    by = "CV" if errors.cv is not None else "validation"
+    name = PENALTY_NAMES[c.kind]
+    lo, hi = (float(np.log10(errors.lams[k])) for k in (0, -1))
+    best = (float(np.log10(errors.lams[pick.best])), float(np.log10(curve[pick.best])))
+    return [
+        room_panel.Question("x", f"Where is {name}'s {by} error lowest? Click above that λ.",
+                            box=(lo, hi, -12.0, 12.0), truth=best, near=float(np.log10(2)),
+                            log=(True, True), label="λ ="),
+        room_panel.Question("choice", f"At λ = {c.lam:g}, is {name} overfitting, about right "
+                            "or underfitting?", choices=REGIMES,
+                            truth=(("small", "right", "large").index(pick.regime(i)),)),
+    ]
+
+
+def page_controls(stage: kit.Stage, on_lambda: bool):
     """The λ control on the first screen, the bias/variance and residuals sections' own
-    controls beside their charts; returns the values and those two charts' columns."""
+    controls beside their charts; returns the values and those two charts' columns.
+    ``on_lambda``: the bias/variance chart is on the first screen and the paths here."""
     with stage.control:
         lam = controls.pick_number("λ, regularization strength", "lam",
                                    sweep.LAMBDAS.tolist(), DEFAULTS["lam"],
@@ -112,7 +163,8 @@ def page_controls(stage: kit.Stage):
             kit.prose(f"{sweep.N_PATHS} samples of {sweep.D_PATHS} correlated features "
                       "(neighbours correlate at 0.6); y depends on x₁, x₂ and x₅ only.")
     own = data.prep is not None
-    st.subheader("Choosing λ: bias and variance")
+    st.subheader("The coefficient paths (the bias/variance chart is on top while the class "
+                 "answers)" if on_lambda else "Choosing λ: bias and variance")
     bv_left, bv_right = st.columns([1, 3], gap="medium")
     with bv_left:
         kind = controls.select("Penalty P", "penalty", KIND_NAMES, DEFAULTS["penalty"])
@@ -164,12 +216,17 @@ def own_sweep(data: data_panel.Chosen):
                                                                        share=HELD_OUT / 100)))
 
 
-def bias_section(column, errors, i: int, c: Controls, lead: bool) -> None:
-    """Train and validation error over λ, in its column, with what it says."""
-    with column:
-        kit.chart(figures.bias_variance_figure(errors, c.kind, i, palette=PALETTE,
-                                               names=PENALTY_NAMES, show_answer=c.show),
-                  "sweep_bias_chart", f"bias-variance-{c.kind}-lambda-{c.lam:g}", lead=lead)
+def bias_section(place: Place, errors, i: int, c: Controls, lead: bool,
+                 room: room_panel.Room) -> None:
+    """Train and validation error over λ, with what it says, and a class room's answers on
+    its λ axis."""
+    fig = figures.bias_variance_figure(errors, c.kind, i, palette=PALETTE,
+                                       names=PENALTY_NAMES, show_answer=c.show)
+    fig.spec["data"] += figures.room_traces(room, color=PALETTE[c.kind])
+    click = room_panel.answer_click(room) if room.takes_answers else None
+    place.draw(fig, "sweep_bias_chart", f"bias-variance-{c.kind}-lambda-{c.lam:g}", lead=lead,
+               on_click=click)
+    with place.notes:
         if c.data.prep is None:
             kit.prose(f"y = sin(3x) + 0.4·cos(7x) + σ·ε, fitted on n = {c.n} points with "
                       f"{c.degree} polynomial features and scored on {sweep.N_VAL} fresh "
@@ -193,12 +250,12 @@ def bias_section(column, errors, i: int, c: Controls, lead: bool) -> None:
             st.markdown(best_table(errors, c.kind))
 
 
-def paths_section(stage: kit.Stage, paths, i: int, c: Controls, lead: bool) -> None:
+def paths_section(place: Place, paths, i: int, c: Controls, lead: bool) -> None:
     """The coefficient paths, the page's main chart, with what they say under them."""
-    stage.main_chart(figures.paths_figure(paths, i, palette=PALETTE, names=PENALTY_NAMES,
-                                          mix=sweep.MIX, show_answer=c.show),
-                     "sweep_paths_chart", f"paths-lambda-{c.lam:g}", lead=lead)
-    with stage.below:
+    place.draw(figures.paths_figure(paths, i, palette=PALETTE, names=PENALTY_NAMES,
+                                    mix=sweep.MIX, show_answer=c.show),
+               "sweep_paths_chart", f"paths-lambda-{c.lam:g}", lead=lead)
+    with place.notes:
         if c.data.prep is None:
             kit.prose("Each line is one weight as λ grows (left to right). Solid: the three "
                       "features y is made from; dotted: the five that do not matter. L1 drops "

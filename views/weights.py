@@ -6,7 +6,7 @@ import streamlit as st
 
 from core import data
 from core.scenes import weights
-from ui import controls, figures, kit
+from ui import controls, figures, kit, room_panel
 from ui.figures import style
 from ui.figures.style import PALETTE
 from ui.kit import Preset
@@ -109,16 +109,23 @@ class Controls(NamedTuple):
 
 @st.fragment
 def weights_page() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+    room = room_panel.current_room()
+    lead_box = st.container()   # a student's question leads, above the chart
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS, hint=not room.hides_answer) as block:
         stage = block.stage("λ")
+        room_box = room_panel.box(room, stage, lead_box)
         ctl, above, below = page_controls(stage)
+    if room.hides_answer:   # the class predicts: the answer waits for the teacher's Reveal
+        ctl = ctl._replace(show=False)
 
     # The first training of a visit shows its bar where the chart will appear; later ones
     # under λ, so the chart does not jump while a new setting trains.
     drawn = f"{PAGE}_drawn"
     scene = trained(ctl.setting, below if st.session_state.get(drawn) else above)
     st.session_state[drawn] = True
-    main_section(stage, scene, ctl)
+    with room_box:
+        room_panel.panel(room, PAGE, class_questions(scene, ctl))
+    main_section(stage, scene, ctl, room)
     st.latex(objective_latex(ctl.model, ctl.lam))
     st.latex(update_latex(ctl.lam, ctl.alpha, ctl.drop))
     curves_and_features_section(scene, ctl)
@@ -163,13 +170,42 @@ def page_controls(stage: kit.Stage):
     return Controls(model, lam, drop, epochs, alpha, d, k, flip, seed, show), above, below
 
 
-def main_section(stage: kit.Stage, scene, ctl: Controls) -> None:
-    """The histograms of the four runs' weights, the page's main chart, with their numbers."""
+def class_questions(scene, ctl: Controls) -> list[room_panel.Question]:
+    """What the teacher's Ask may put to a class room: how many weights L1 sets to exactly 0
+    (a click at that height on the histogram; close: within a tenth of the weights), and
+    which run ends with the lowest test loss (a tap)."""
+    t, n = scene.training, scene.n_weights
+    zeros = float(scene.hist.zeros[-1, t.run("l1")])
+    edges = scene.hist.edges
+    test = [float(t.curves.test_loss[-1, t.run(r)]) for r in t.runs]
+    return [
+        room_panel.Question("y", f"After {ctl.epochs} epochs at λ = {ctl.lam:g}, how many of "
+                            f"the {n:,} weights will L1 set to exactly 0? Click at that "
+                            "height.", box=(float(edges[0]), float(edges[-1]), 0.0, 1.15 * n),
+                            truth=(0.0, zeros), near=0.1 * n, label="exactly 0:"),
+        room_panel.Question("choice", f"After {ctl.epochs} epochs at λ = {ctl.lam:g}, which "
+                            "run has the lowest test loss?",
+                            choices=tuple(RUN_NAMES[r] for r in t.runs),
+                            truth=(test.index(min(test)),)),
+    ]
+
+
+def main_section(stage: kit.Stage, scene, ctl: Controls, room: room_panel.Room) -> None:
+    """The histograms of the four runs' weights, the page's main chart, with their numbers
+    (and a class room's answers: while the class says how many weights are exactly 0, the
+    count axis stays linear and reaches every weight)."""
     t = scene.training
-    stage.main_chart(figures.weight_histogram_figure(scene, lam=ctl.lam, palette=PALETTE,
-                                                     names=RUN_NAMES, show_answer=ctl.show),
-                     "weights_chart",
-                     f"weights-{ctl.model}-lambda-{ctl.lam:g}-epoch-{ctl.epochs}", lead=True)
+    fig = figures.weight_histogram_figure(scene, lam=ctl.lam, palette=PALETTE, names=RUN_NAMES,
+                                          show_answer=ctl.show)
+    if room.asked is not None and room.asked.question.kind == "y":
+        layout = fig.spec["layout"]
+        layout.pop("updatemenus", None)
+        layout["yaxis"] = {**layout["yaxis"], "type": "linear",
+                           "range": [0, 1.15 * scene.n_weights]}
+    fig.spec["data"] += figures.room_traces(room, color=PALETTE["l1"])
+    stage.main_chart(fig, "weights_chart",
+                     f"weights-{ctl.model}-lambda-{ctl.lam:g}-epoch-{ctl.epochs}", lead=True,
+                     on_click=room_panel.answer_click(room) if room.takes_answers else None)
     with stage.below:
         st.caption("Drag **epoch** under the chart to watch the histograms form (nothing is "
                    "recomputed). **log** shows the small counts next to L1's spike.")

@@ -2,7 +2,10 @@
 join by the link and answer, the teacher's chart holds their cloud, Reveal shows the
 answer over it; forged keys and bad codes get a plain notice."""
 
+import html
+import re
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -11,7 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from classroom import rooms
 from core import problems, solve
-from ui import room_panel
+from core.scenes import sweep, weights
+from tests.app.test_lessons import screen_data
+from tests.unit.test_sweep import numpy_design, numpy_ridge_errors
+from ui import kit, room_panel
 
 APP = "../../app.py"
 
@@ -166,3 +172,119 @@ def test_a_reloaded_tab_sends_its_kept_id_and_is_counted_once():
     assert not again.exception
     assert again.session_state[f"_room_member_{code}"] == kept
     assert room_panel.store().members(code) == 1
+
+
+# ---- the other pages: the sweep's λ axis, the Weights histogram, following the teacher -----
+
+def on_page(page: str, **params) -> AppTest:
+    """A page opened from a link (switched to before the first run, as a browser opens it)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(params)
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def members(at: AppTest, code: str) -> room_panel.Room:
+    return room_panel.Room("student", code, member=at.session_state[f"_room_member_{code}"])
+
+
+def named(at: AppTest, key: str, prefix: str) -> dict:
+    return next(t for t in chart(at, key)["data"] if str(t.get("name")).startswith(prefix))
+
+
+def test_the_sweeps_best_lambda_question_is_answered_on_its_log_lambda_axis():
+    t = on_page("sweep", presenter="true")
+    t.button(key="sweep_room_start").click().run()
+    code = t.query_params["room"]
+    assert chart(t, "sweep_paths_chart")["layout"]["height"] == kit.PROJECTOR_CHART_HEIGHT
+    t.button(key="room_ask").click().run()
+    # the bias/variance chart takes the first screen while the class answers on its λ axis
+    bias = chart(t, "sweep_bias_chart")
+    assert bias["layout"]["height"] == kit.PROJECTOR_CHART_HEIGHT
+    assert "validation error, L2" not in [d.get("name") for d in bias["data"]]
+    clicks = [(-1.0, 0.0), (-0.5, -0.3), (1.5, 0.2)]   # log₁₀ λ, log₁₀ MSE (what p2l gives)
+    for x, y in clicks:
+        s = on_page("sweep", room=code)
+        assert any("error lowest" in i.value for i in s.info)
+        room_panel.answer_click(members(s, code))(x, y)
+    t.run()
+    cloud = named(t, "sweep_bias_chart", "the class's answers")
+    np.testing.assert_allclose(sorted(decode(cloud["x"])), sorted(10 ** x for x, _ in clicks),
+                               rtol=1e-4)
+    t.button(key="room_reveal").click().run()
+    # the best λ: the least validation error of ridge in closed form over the page's grid
+    F, y, F_val, y_val = numpy_design(0.5, 25, 12)
+    train = np.arange(len(y)) < 25
+    val = []
+    for lam in sweep.LAMBDAS:
+        mu, sd, ym = F[train].mean(0), F[train].std(0), y[train].mean()
+        _, _, w = numpy_ridge_errors(F, y, train, ~train, lam)
+        val.append(((ym + (F_val - mu) / sd @ w - y_val) ** 2).mean())
+    best = float(sweep.LAMBDAS[int(np.argmin(val))])
+    truth = named(t, "sweep_bias_chart", "the answer")
+    assert decode(truth["x"])[0] == pytest.approx(best, rel=1e-6)
+    close = sum(abs(x - np.log10(best)) <= np.log10(2) for x, _ in clicks)
+    assert truth["text"] == [f"{close} of 3 close"]
+
+
+def test_the_sweeps_regime_question_is_one_tap():
+    t = on_page("sweep", lam="0.001")
+    t.button(key="sweep_room_start").click().run()
+    code = t.query_params["room"]
+    t.selectbox(key="room_which").select(1).run()
+    t.button(key="room_ask").click().run()
+    s = on_page("sweep", lam="0.001", room=code)
+    (radio,) = [r for r in s.radio if r.key.startswith("room_choice_")]
+    radio.set_value(0).run()
+    t.button(key="room_reveal").click().run()
+    bars = [p.proto.text for p in t.get("progress")]
+    # λ = 0.001 is far below the validation minimum (0.22 on these data): overfitting
+    assert bars[0] == "overfitting (λ too small): **1** ✓", bars
+
+
+def test_the_weights_zero_count_question_is_answered_at_a_height_of_the_histogram():
+    t = on_page("weights")
+    t.button(key="weights_room_start").click().run()
+    code = t.query_params["room"]
+    t.button(key="room_ask").click().run()
+    layout = chart(t, "weights_chart")["layout"]
+    n = 100   # logistic on d = 100 features: 100 weights a run
+    assert layout["yaxis"]["range"][1] >= n and "updatemenus" not in layout
+    heights = [10.0, 60.0, 95.0]
+    for h in heights:
+        s = on_page("weights", room=code)
+        room_panel.answer_click(members(s, code))(0.0, h)
+    t.button(key="room_reveal").click().run()
+    scene = weights.scene(model="logistic", d=100, k=5, flip=0.1, seed=0, lam=0.05,
+                          drop=0.5, alpha=0.3, epochs=50)
+    t_ = scene.training
+    zeros = int((t_.snapshots[-1, t_.run("l1")] == 0).sum())
+    truth = named(t, "weights_chart", "the answer")
+    assert decode(truth["y"])[0] == zeros
+    close = sum(abs(h - zeros) <= 0.1 * n for h in heights)
+    assert truth["text"] == [f"{close} of 3 close"]
+
+
+def test_a_students_page_follows_the_teacher_to_where_the_question_was_asked():
+    t = on_page("sweep", lam="1")
+    t.button(key="sweep_room_start").click().run()
+    code = t.query_params["room"]
+    s = on_page("landscape", room=code)   # joined before the question, on another page
+    t.button(key="room_ask").click().run()
+    s.run()
+    assert screen_data(s)["go"] == f"sweep?room={code}&lam=1"
+    assert "Opening the teacher's page" in s.caption[0].value
+    s.run()   # once a question: the student may move on from there
+    assert screen_data(s)["go"] is None
+
+
+def test_a_room_started_at_a_lesson_step_goes_on_through_the_lesson():
+    t = on_page("landscape", lesson="primer", step="1", penalty="L1", lam="1")
+    t.button(key="landscape_room_start").click().run()
+    code, key = t.query_params["room"], t.query_params["teacher"]
+    bar = html.unescape(next(h.proto.body for h in t.get("html")
+                             if "lesson-next" in h.proto.body))
+    nxt = re.search(r'class="lesson-next" href="([^"]*)"', bar)
+    query = parse_qs(urlsplit(nxt.group(1)).query)
+    assert query["room"] == [code] and query["teacher"] == [key] and query["step"] == ["2"]

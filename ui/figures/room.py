@@ -13,8 +13,15 @@ def room_traces(room, *, color: str) -> list[dict]:
     if room.asked is None or room.asked.question.kind == "choice":
         return out
     q, revealed = room.asked.question, room.asked.state == "revealed"
+
+    def at(point) -> tuple[float, float]:
+        """A point as the chart's data has it: an answer on a log axis is kept as log₁₀."""
+        x, y = (10 ** float(v) if lg else float(v) for v, lg in zip(point[:2], q.log,
+                                                                    strict=True))
+        return x, y
+
     if room.cloud is not None and room.cloud.points and (room.role == "teacher" or revealed):
-        xs, ys = zip(*room.cloud.points, strict=True)
+        xs, ys = zip(*(at(p) for p in room.cloud.points), strict=True)
         names = room.cloud.names or [""] * len(xs)
         out.append({"type": "scatter", "mode": "markers", "x": list(xs), "y": list(ys),
                     "name": f"the class's answers ({room.cloud.total})",
@@ -23,14 +30,16 @@ def room_traces(room, *, color: str) -> list[dict]:
                                "line": {"color": "#333333", "width": 1}},
                     "hovertemplate": "(%{x:.3g}, %{y:.3g})<extra>%{text}</extra>"})
     if room.mine is not None:
-        out.append({"type": "scatter", "mode": "markers", "x": [room.mine[0]],
-                    "y": [room.mine[1]], "name": "your answer",
+        x, y = at(room.mine)
+        out.append({"type": "scatter", "mode": "markers", "x": [x], "y": [y],
+                    "name": "your answer",
                     "marker": {"size": 16, "symbol": "x", "color": "#000000"}})
     if revealed:
         close = room.cloud.close(q) if room.cloud else 0
         total = room.cloud.total if room.cloud else 0
-        out.append({"type": "scatter", "mode": "markers+text", "x": [q.truth[0]],
-                    "y": [q.truth[1]], "text": [f"{close} of {total} close"],
+        x, y = at(q.truth)
+        out.append({"type": "scatter", "mode": "markers+text", "x": [x], "y": [y],
+                    "text": [f"{close} of {total} close"],
                     "textposition": "bottom center", "name": "the answer",
                     "marker": {"size": 22, "symbol": "star", "color": color,
                                "line": {"color": "#000000", "width": 2}}})
