@@ -455,3 +455,19 @@ def test_the_frame_cache_is_bounded_and_forgets_the_oldest():
     assert cache.typed(a) is None
     assert cache.get(("a",), lambda: build(4)) is not a and built == [1, 2, 3, 4]
     assert cache.typed({"data": []}) is None   # a frame it never held
+
+
+def test_room_answers_on_log_axes_are_drawn_where_the_chart_puts_those_values():
+    from classroom.rooms import Asked, Cloud, Question
+    from ui.figures.room import room_traces
+    from ui.room_panel import Room
+
+    q = Question("x", "best λ?", (-4.0, 3.0, -12.0, 12.0), truth=(-1.0, 0.5), near=0.3,
+                 log=(True, True))
+    cloud = Cloud([(-1.2, 0.0), (2.0, -1.0)], [], 2, ["", "Ada"])
+    room = Room("teacher", "ABCDEFGH", asked=Asked(1, q, "revealed"), cloud=cloud)
+    answers, truth = room_traces(room, color="#000")
+    np.testing.assert_allclose(answers["x"], [10 ** -1.2, 100.0])
+    np.testing.assert_allclose(answers["y"], [1.0, 0.1])
+    np.testing.assert_allclose([truth["x"][0], truth["y"][0]], [0.1, 10 ** 0.5])
+    assert truth["text"] == ["1 of 2 close"]     # |−1.2 − (−1)| ≤ 0.3 < |2 − (−1)|

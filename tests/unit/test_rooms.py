@@ -322,3 +322,37 @@ def test_the_wrong_code_limiter_allows_n_a_minute():
     limit = rooms.Limiter(3)
     assert [limit.allow(T0 + k) for k in range(5)] == [True, True, True, False, False]
     assert limit.allow(T0 + 61)          # the first one left the minute
+
+
+def test_an_answer_is_said_in_the_questions_terms_on_log_and_linear_axes():
+    x_q = Question("x", "Where is the best λ?", (-4.0, 3.0, -12.0, 12.0), truth=(-0.66, 0.1),
+                   log=(True, True), label="λ =")
+    y_q = Question("y", "How many exact zeros?", (-1.0, 1.0, 0.0, 500.0), truth=(0.0, 312.4),
+                   label="exactly 0:")
+    assert x_q.shown(x_q.truth) == f"λ = {10 ** -0.66:.3g}" == "λ = 0.219"
+    assert y_q.shown([0.3, 1234.4]) == "exactly 0: 1,234" and y_q.shown((0, 3.14)) == \
+        "exactly 0: 3.14"
+    assert POINT.shown((1.2, 0.0)) == "(1.2, 0)" and CHOICE.shown((1,)) == "w₂" == CHOICE.shown(1)
+
+
+def test_a_question_stored_before_its_axes_and_page_were_kept_still_reads():
+    old = json.dumps({k: v for k, v in POINT._asdict().items()
+                      if k not in ("log", "label", "page", "view")})
+    assert Question.from_json(old) == POINT
+    x_q = POINT._replace(kind="x", log=(True, False), label="λ =", page="sweep", view="lam=1")
+    assert Question.from_json(x_q.to_json()) == x_q
+
+
+def test_a_question_carrying_a_huge_view_is_refused(room):
+    store, code, key = room
+    with pytest.raises(RoomError, match="too long"):
+        rooms.ask(store, code, key, POINT._replace(view="lam=1&" * 1000), T0)
+
+
+def test_a_students_follow_link_stays_in_the_app_and_in_the_room():
+    from ui.room_panel import follow_path
+
+    assert follow_path("sweep", "lam=1&penalty=L1", "ABCDEFGH") == \
+        "sweep?room=ABCDEFGH&lam=1&penalty=L1"
+    assert follow_path("landscape", "", "ABCDEFGH") == "./?room=ABCDEFGH"
+    assert follow_path("https://evil.example", "x=1", "ABCDEFGH") is None
