@@ -12,7 +12,9 @@ import numpy as np
 import pytest
 
 from core import problems, solve
+from core.scenes import sweep
 from tests.services import postgres_server
+from tests.unit.test_sweep import numpy_design, numpy_ridge_errors
 
 from .helpers import open_page, streamlit_process
 from .test_own_data import to_screen
@@ -99,6 +101,59 @@ def open_room_as_teacher(page, base: str) -> str:
     page.get_by_role("button", name="Ask", exact=True).click()
     page.get_by_role("button", name="Reveal", exact=True).wait_for(timeout=30_000)
     return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}["room"]
+
+
+_MIDDLE_Y = """() => { const r = document.querySelector('.js-plotly-plot')._fullLayout.yaxis.range;
+  return (r[0] + r[1]) / 2; }"""
+
+
+def test_a_student_follows_the_teacher_to_the_sweep_and_answers_on_its_log_lambda_axis(
+        browser, app_server):
+    teacher_ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    phone = browser.new_context(viewport=PHONE)
+    try:
+        t = open_page(teacher_ctx.new_page(), app_server + "/sweep?presenter=true", charts=3)
+        t.get_by_text("Class room: predict together").click()
+        t.get_by_role("button", name="Start a class room").click()
+        t.get_by_role("button", name="Ask", exact=True).wait_for(timeout=30_000)
+        code = {k: v[-1] for k, v in parse_qs(urlsplit(t.url).query).items()}["room"]
+        # the student joins on the Landscape page, before the question
+        s = open_page(phone.new_page(), f"{app_server}/?room={code}", charts=2)
+        t.get_by_role("button", name="Ask", exact=True).click()
+        # ... and is taken to the sweep, where the bias/variance chart now leads
+        s.wait_for_url("**/sweep?*", timeout=30_000)
+        s.get_by_text("error lowest").first.wait_for(timeout=30_000)
+        s.wait_for_function("() => document.querySelector('.js-plotly-plot')?.data"
+                            "?.some((t) => t.name === 'train error, L2')", timeout=30_000)
+        log_lam = -0.5
+        for _ in range(3):
+            s.wait_for_timeout(500)
+            s.mouse.click(*to_screen(s, 0, log_lam, s.evaluate(_MIDDLE_Y)))
+            try:
+                s.wait_for_function("""(x) => { const a = document.querySelector(
+                  '.js-plotly-plot').data.find((t) => t.name === 'your answer');
+                  return a && Math.abs(Math.log10(a.x[0]) - x) < 0.02; }""", arg=log_lam,
+                                    timeout=10_000)
+                break
+            except Exception:
+                continue
+        t.wait_for_function("() => document.querySelector('.js-plotly-plot').data"
+                            ".some((t) => t.name === \"the class's answers (1)\")",
+                            timeout=10_000)
+        t.get_by_role("button", name="Reveal", exact=True).click()
+        t.wait_for_function("() => document.querySelector('.js-plotly-plot').data"
+                            ".some((t) => t.name === 'the answer')", timeout=30_000)
+        best = t.evaluate("() => document.querySelector('.js-plotly-plot').data"
+                          ".find((t) => t.name === 'the answer').x[0]")
+        F, y, F_val, y_val = numpy_design(0.5, 25, 12)
+        train = np.arange(len(y)) < 25
+        mu, sd, ym = F[train].mean(0), F[train].std(0), y[train].mean()
+        val = [((ym + (F_val - mu) / sd @ numpy_ridge_errors(F, y, train, ~train, lam)[2]
+                 - y_val) ** 2).mean() for lam in sweep.LAMBDAS]
+        assert best == pytest.approx(float(sweep.LAMBDAS[int(np.argmin(val))]), rel=1e-6)
+    finally:
+        teacher_ctx.close()
+        phone.close()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
