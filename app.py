@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import lesson_bar, lessons, room_panel, screen  # no JAX: it is imported below
+from ui import lesson_bar, lessons, room_links, screen  # no JAX: it is imported below
 
 # In presenter mode (a projector) the sidebar starts folded: the chart gets the screen.
 st.set_page_config(page_title="Regularization Landscapes", layout="wide",
@@ -37,7 +37,7 @@ st.session_state[lesson_bar.PAGE_KEY] = next(k for k, p in pages.items() if p.ti
 # a posted step link (?lesson=primer&step=3) opens its step's page with the step's settings
 opening, going_to = lesson_bar.opening_link(), "the lesson's step"
 if opening is None:   # a student's page follows the teacher to where a question was asked
-    opening, going_to = room_panel.follow_link(st.session_state[lesson_bar.PAGE_KEY]), \
+    opening, going_to = room_links.follow_link(st.session_state[lesson_bar.PAGE_KEY]), \
         "the teacher's page"
 with st.sidebar:
     screen.watch_screen(go=opening)

@@ -41,7 +41,7 @@ from ui import (
     lesson_builder,
     lessons,
     live_chart,
-    room_panel,
+    room_links,
     screen,
 )
 from ui.screen import MAIN_CHART, MAIN_CONTROL, MAIN_REVEAL, PRESENTER_KEY, narrow, presenter
@@ -144,7 +144,7 @@ def controls_block(named: Mapping[str, Preset], keys: Iterable[str], *, hint: bo
     top = st.container()
     block = ControlsBlock()
     st.session_state[controls.SEEN_KEY] = {PRESENTER_KEY, *lesson_bar.URL_KEYS,
-                                           *room_panel.URL_KEYS}
+                                           *room_links.URL_KEYS}
     st.session_state[controls.NOTICES_KEY] = []
     yield block
     seen = st.session_state[controls.SEEN_KEY]

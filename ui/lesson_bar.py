@@ -19,7 +19,7 @@ import streamlit as st
 
 from ui import lessons
 from ui.lessons import PAGES, Lesson, Step
-from ui.room_panel import URL_KEYS as ROOM_KEYS
+from ui.room_links import URL_KEYS as ROOM_KEYS
 from ui.screen import PRESENTER_KEY, presenter
 
 LESSON_KEY, STEP_KEY, DRAFT_KEY = "lesson", "step", "draft"

@@ -17,17 +17,17 @@ from core import problems, solve
 from core.scenes import sweep, weights
 from tests.app.test_lessons import screen_data
 from tests.unit.test_sweep import numpy_design, numpy_ridge_errors
-from ui import kit, room_panel
+from ui import kit, room_links, room_panel
 
 APP = "../../app.py"
 
 
 @pytest.fixture(autouse=True)
 def own_store(tmp_path, monkeypatch):
-    monkeypatch.setenv(room_panel.STORE_SETTING, str(tmp_path / "rooms.sqlite3"))
-    room_panel.store.clear()
+    monkeypatch.setenv(room_links.STORE_SETTING, str(tmp_path / "rooms.sqlite3"))
+    room_links.store.clear()
     yield
-    room_panel.store.clear()
+    room_links.store.clear()
 
 
 def names(at: AppTest) -> list[str]:
@@ -60,7 +60,7 @@ def test_a_teacher_opens_a_room_asks_and_reveals_over_the_class_cloud():
     t = teacher()
     code, key = t.query_params["room"], t.query_params["teacher"]
     assert len(code) == 8 and len(key) >= 32
-    assert any(m.value == room_panel.shown_code(code) for m in t.metric)
+    assert any(m.value == room_links.shown_code(code) for m in t.metric)
     t.button(key="room_ask").click().run()
     assert "minimizer, L1" not in names(t)     # the answer waits for Reveal
     spots = [(1.0, 0.0), (1.4, 0.1), (-1.0, 2.0)]
@@ -132,8 +132,8 @@ def test_a_student_joins_with_a_typed_code():
     s.button(key="landscape_room_join").click().run()
     assert not s.exception
     assert s.query_params["room"] == code
-    assert rooms.current(room_panel.store(), code, time.time()) is None
-    assert room_panel.store().members(code) == 1
+    assert rooms.current(room_links.store(), code, time.time()) is None
+    assert room_links.store().members(code) == 1
 
 
 def test_a_choice_question_gets_one_tap_a_student_and_a_bar_per_choice():
@@ -165,13 +165,13 @@ def test_a_reloaded_tab_sends_its_kept_id_and_is_counted_once():
     first = student(code)
     kept = first.session_state[f"_room_member_{code}"]
     again = student(code)   # the same tab after a reload: a new session, a fresh id
-    assert room_panel.store().members(code) == 2
+    assert room_links.store().members(code) == 2
     # what the tab's keeper sends the new session (sessionStorage's id), as its state
     again.session_state["room_member_keeper"] = {"member": kept}
     again.run()
     assert not again.exception
     assert again.session_state[f"_room_member_{code}"] == kept
-    assert room_panel.store().members(code) == 1
+    assert room_links.store().members(code) == 1
 
 
 # ---- the other pages: the sweep's λ axis, the Weights histogram, following the teacher -----

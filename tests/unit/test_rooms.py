@@ -350,7 +350,7 @@ def test_a_question_carrying_a_huge_view_is_refused(room):
 
 
 def test_a_students_follow_link_stays_in_the_app_and_in_the_room():
-    from ui.room_panel import follow_path
+    from ui.room_links import follow_path
 
     assert follow_path("sweep", "lam=1&penalty=L1", "ABCDEFGH") == \
         "sweep?room=ABCDEFGH&lam=1&penalty=L1"

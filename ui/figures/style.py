@@ -137,12 +137,15 @@ def _raise_fonts(v, size: int) -> None:
 def for_projector(fig: go.Figure, height: int) -> PlainFigure:
     """``fig`` as a projector's main chart: ``height`` px tall, and a legend that lay in a row
     above or below the plot moved to its right, where a wide screen has room, so the plot
-    keeps the height (a plot with square axes is as wide as it is tall)."""
+    keeps the height (a plot with square axes is as wide as it is tall). A legend at the
+    chart's foot (``yref`` "container": a log-log plot with many entries) stays there: to the
+    right it would squeeze the plot to half the column."""
     spec = fig.to_dict()
     layout = spec["layout"]
     layout["height"] = height
     legend = layout.get("legend", {})
-    if layout.get("showlegend") is not False and legend.get("orientation") == "h":
+    if layout.get("showlegend") is not False and legend.get("orientation") == "h" \
+            and legend.get("yref") != "container":
         margin = layout.setdefault("margin", {})
         if legend.get("y", 1.0) >= 1.0 and margin.get("t") is not None:
             margin["t"] = min(margin["t"], 70)   # the title's room: the legend moves aside

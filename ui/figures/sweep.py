@@ -288,9 +288,9 @@ def bias_variance_figure(errors, kind: str, index: int, *, palette: dict, names:
         title={"text": title, "y": 0.98},
         xaxis={**log_lambda_axis(lams), "title": {"text": "λ (log scale)"}},
         yaxis={"type": "log", "title": {"text": "mean squared error (log scale)"},
-               "range": [float(np.log10(lo)), float(np.log10(hi))],
-               **log_ticks(lo, hi)},
-        legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
+               "range": [float(np.log10(lo)), float(np.log10(hi))], **log_ticks(lo, hi)},
+        # at the chart's foot: a share of the plot would run into a short chart's axis title
+        legend={"orientation": "h", "x": 0, "y": 0, "yref": "container", "yanchor": "bottom"},
         shapes=bands + shapes, annotations=labels + notes, uirevision="bias-variance")
     return fig
 
