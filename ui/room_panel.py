@@ -28,6 +28,8 @@ POLL_S = {"teacher": 0.5, "student": 1.0}   # the teacher's screen follows withi
 CLICK_HINTS = {"point": "Click the chart where you think it is",
                "x": "Click the chart above the place on its bottom axis you think it is",
                "y": "Click the chart at the height you think it is"}
+# the taps of "which weights are exactly 0?" (the truth: 1 if w₁ is, + 2 if w₂ is)
+ZERO_CHOICES = ("neither", "w₁ only", "w₂ only", "both")
 _WRONG = "_room_wrong_codes"
 _NOTICE = "_room_notice"
 _wrong_codes = rooms.Limiter(WRONG_CODES_PER_MINUTE)

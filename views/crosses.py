@@ -1,9 +1,10 @@
 """Sparse crosses: latitude × longitude buckets crossed, one weight a cell; L1 against L2."""
 
+import numpy as np
 import streamlit as st
 
 from core.scenes import crosses
-from ui import controls, figures, kit
+from ui import controls, figures, kit, room_panel
 from ui.figures import style
 from ui.figures.fmt import bytes_exact, tex_bytes, tex_int
 from ui.figures.style import PALETTE
@@ -20,6 +21,9 @@ SIZES = [float(s) for s in crosses.RESOLUTIONS]
 # The names of the page's runs (none, L1, L2), as its charts and tables say them.
 RUN_NAMES = style.CROSSES_RUN_NAMES
 CACHE_ENTRIES = 32  # trained settings kept for everyone (one at 1° cells is ~1.3 MB)
+# The taps of "what share of the cells with data will L1 keep?", with their upper ends.
+SHARE_CHOICES = ("under 10 %", "10 % to 50 %", "50 % to 90 %", "90 % or more")
+SHARE_ENDS = (0.1, 0.5, 0.9)
 
 PRESETS = {
     "small": Preset("λ too small", {"lambda": "1e-06"},
@@ -57,8 +61,11 @@ def computed(size: int, lam: float, alpha: float, seed: int) -> crosses.CrossesS
 
 @st.fragment
 def crosses_page() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+    room = room_panel.current_room()
+    lead_box = st.container()   # a student's question leads, above the chart
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS, hint=not room.hides_answer) as block:
         stage = block.stage("λ")
+        room_box = room_panel.box(room, stage, lead_box)
         with stage.control:
             lam = controls.pick_number("λ, regularization strength", "lambda",
                                        crosses.LAMBDAS, DEFAULTS["lambda"],
@@ -78,8 +85,11 @@ def crosses_page() -> None:
                                    help="Same seed, same world, same weights.")
         with stage.reveal:
             show = kit.predict_reveal(PAGE, (size, lam, alpha, seed), main=True)
+    show = show and not room.hides_answer   # the class predicts: the answer waits for Reveal
     size = int(size)
     scene = computed(size, float(lam), float(alpha), int(seed))
+    with room_box:
+        room_panel.panel(room, PAGE, class_questions(scene))
     main_section(stage, scene, show, f"{size}deg-lambda-{lam:g}")
     st.latex(dimension_latex(scene))
     st.latex(minute_latex())
@@ -89,6 +99,27 @@ def crosses_page() -> None:
     data_section(scene, seed)
     kit.share_link()
     kit.show_code(crosses.train_cells, crosses.closed_form)
+
+
+def class_questions(scene) -> list[room_panel.Question]:
+    """What the teacher's Ask may put to a class room (taps): what share of the cells with
+    training points L1 keeps a weight for, and which run has the lowest test error."""
+    with_data = scene.occupied
+    kept = int(scene.nonzero[scene.run("l1")]) / max(with_data, 1)
+    share = sum(kept >= end for end in SHARE_ENDS)
+    runs = list(crosses.RUNS)
+    # a diverged run's error is not finite: it is never the lowest
+    test = [float(np.nan_to_num(scene.test_mse[scene.run(r)], nan=np.inf)) for r in runs]
+    at = f"At λ = {scene.lam:g} on {scene.size}° cells"
+    return [
+        room_panel.Question("choice", f"{at}, what share of the {with_data:,} cells with "
+                            "training points will L1 keep a weight for?",
+                            choices=SHARE_CHOICES, truth=(share,)),
+        room_panel.Question("choice", f"{at}, which run has the lowest test error?",
+                            choices=tuple("no penalty" if r == "none" else RUN_NAMES[r]
+                                          for r in runs),
+                            truth=(test.index(min(test)),)),
+    ]
 
 
 def main_section(stage: kit.Stage, scene, show: bool, name: str) -> None:

@@ -5,7 +5,7 @@ import numpy as np
 import streamlit as st
 
 from core.scenes import geometry
-from ui import controls, figures, kit
+from ui import controls, figures, kit, room_panel
 from ui.figures.style import PALETTE, PENALTY_NAMES
 from ui.kit import Preset
 
@@ -44,8 +44,11 @@ kit.header("Geometry: diamond vs circle",
 
 @st.fragment
 def geometry_page() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+    room = room_panel.current_room()
+    lead_box = st.container()   # a student's question leads, above the chart
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS, hint=not room.hides_answer) as block:
         stage = block.stage("t")
+        room_box = room_panel.box(room, stage, lead_box)
         with stage.control:
             t = controls.slider("t, budget (ball radius)", "t", 0.0, 3.5, DEFAULTS["t"], 0.05)
         with stage.side:
@@ -69,11 +72,14 @@ def geometry_page() -> None:
                                        DEFAULTS["lam"], container=st.columns([2, 3])[0])
         with stage.reveal:
             show = kit.predict_reveal(PAGE, (c1, c2, elong, rot, t, lam), main=True)
+        # the class predicts: the answer waits for the teacher's Reveal
+        show = show and not room.hides_answer
         # The charts t and λ move are built and sent before the how-often section below
         # them, whose own controls must still be made inside this block
         scene = geometry.scene((c1, c2), elong, rot, t, lam)
-
-        main_section(stage, scene, show)
+        with room_box:
+            room_panel.panel(room, PAGE, class_questions(scene))
+        main_section(stage, scene, show, room)
         duality_section(duality_box, scene, show)
         how_often()
 
@@ -88,13 +94,39 @@ def move_center(x: float, y: float) -> None:
                              "c2": controls.snap(y, -3.0, 3.0, 0.1)})
 
 
-def main_section(stage: kit.Stage, scene, show: bool) -> None:
+def class_questions(scene) -> list[room_panel.Question]:
+    """What the teacher's Ask may put to a class room: where the L1 ball's answer lands (a
+    click on the diamond's panel; close: within 8 % of the panel's width), and which weights
+    of each ball's answer are exactly 0 (a tap)."""
+    x0, x1, y0, y1 = scene.problem.view
+    t = f"{scene.t:g}"
+    out = [room_panel.Question("point", f"Where does the answer in the L1 ball (t = {t}) "
+                               "land? Click it on the diamond's panel.", box=(x0, x1, y0, y1),
+                               truth=tuple(float(v) for v in scene.constrained["l1"].w),
+                               near=0.08 * (x1 - x0))]
+    for kind in geometry.BALLS:
+        w = scene.constrained[kind].w
+        zeros = int(w[0] == 0.0) + 2 * int(w[1] == 0.0)   # 0 neither, 1 w₁, 2 w₂, 3 both
+        out.append(room_panel.Question("choice", f"In the {PENALTY_NAMES[kind]} ball of "
+                                       f"radius t = {t}, which weights of the answer are "
+                                       "exactly 0?", choices=room_panel.ZERO_CHOICES,
+                                       truth=(zeros,)))
+    return out
+
+
+def main_section(stage: kit.Stage, scene, show: bool, room: room_panel.Room) -> None:
     """The level sets touching both balls at radius t, the page's main chart, with what it
-    says and the constrained answers under it."""
+    says and the constrained answers under it (and a class room's answers, on the diamond's
+    panel)."""
     l1, l2 = scene.constrained["l1"], scene.constrained["l2"]
-    stage.main_chart(figures.constrained_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
-                                                show_answer=show),
-                     "geometry_chart", f"constrained-t-{scene.t:g}", on_click=move_center)
+    fig = figures.constrained_figure(scene, palette=PALETTE, names=PENALTY_NAMES,
+                                     show_answer=show)
+    fig.spec["data"] += figures.room_traces(room, color=PALETTE["l1"])
+    if room.takes_answers:   # a drag of J's centre would answer too: the handles go
+        fig.spec["layout"]["shapes"] = []
+    stage.main_chart(fig, "geometry_chart", f"constrained-t-{scene.t:g}",
+                     on_click=room_panel.answer_click(room) if room.takes_answers
+                     else move_center)
     with stage.below:
         kit.prose("Click a panel (or drag the ring at J's centre) to move J there. "
                   "Shrink the level sets of J (grey) from the red star until one just touches "

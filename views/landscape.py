@@ -183,9 +183,6 @@ def own_fixed(c: Controls):
         float(c.mix)))
 
 
-ZERO_CHOICES = ("neither", "w₁ only", "w₂ only", "both")
-
-
 def class_questions(scene, c: Controls) -> list[room_panel.Question]:
     """What the teacher's Ask may put to a class room: where the page's minimizer lands (a
     click), and which of its weights are exactly 0 (a tap)."""
@@ -197,7 +194,8 @@ def class_questions(scene, c: Controls) -> list[room_panel.Question]:
         room_panel.Question("point", f"Where does the {name} minimizer land at λ = {c.lam:g}?",
                             box=(x0, x1, y0, y1), truth=w, near=0.08 * (x1 - x0)),
         room_panel.Question("choice", f"At λ = {c.lam:g}, which weights of the {name} "
-                            "minimizer are exactly 0?", choices=ZERO_CHOICES, truth=(zeros,)),
+                            "minimizer are exactly 0?", choices=room_panel.ZERO_CHOICES,
+                            truth=(zeros,)),
     ]
 
 

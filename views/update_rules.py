@@ -6,13 +6,14 @@ import streamlit as st
 
 from core import optim
 from core.scenes import update_rules
-from ui import controls, figures, kit
+from ui import controls, figures, kit, room_panel
 from ui.figures import style
 from ui.figures.fmt import tex_number, tex_sign
 from ui.figures.style import PALETTE, PROBLEM_NAMES
 from ui.kit import Preset
 
 PAGE = "update"
+ROOM_PAGE = "update_rules"   # the page's id in links (a class room follows the teacher there)
 DEFAULTS = update_rules.DEFAULTS
 # The controls a preset sets; presenter mode and predict-first are kept as they are.
 MODEL_KEYS = ("lam", "alpha", "data", "a", "c", "w0", "steps", "k", "problem", "w1", "w2")
@@ -21,6 +22,8 @@ STEPS_MAX = update_rules.STEPS_MAX
 # The names of the runs (a penalty and a rule each), as the charts and tables say them.
 RUN_NAMES = style.UPDATE_RUN_NAMES
 RULES = ("l1_subgradient", "l1_clip", "l1_proximal", "l2")
+# The taps of "how many of the four rules end at exactly 0?"
+HOW_MANY_CHOICES = ("none", "1", "2", "3", "all 4")
 
 # The regimes are set against the data's pull at 0, |∂J/∂w(0)| = a|c| = 0.5 with the
 # default a = 1 and c = 0.5: L1 holds w at exactly 0 once λ ≥ a|c|.
@@ -72,15 +75,22 @@ class Controls(NamedTuple):
 
 @st.fragment
 def update_rules_page() -> None:
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS) as block:
+    room = room_panel.current_room()
+    lead_box = st.container()   # a student's question leads, above the chart
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS, hint=not room.hides_answer) as block:
         stage = block.stage("λ")
+        room_box = room_panel.box(room, stage, lead_box)
         ctl, below, plane_box = page_controls(stage)
+    if room.hides_answer:   # the class predicts: the answer waits for the teacher's Reveal
+        ctl = ctl._replace(show=False)
 
     scene = update_rules.scene(ctl.lam, ctl.alpha, a=ctl.a, c=ctl.c, w0=ctl.w0,
                                steps=ctl.steps, data=ctl.data, problem=ctl.problem,
                                start=ctl.start)
     k_shown = min(ctl.k, ctl.steps - 1)
-    one_weight_section(stage, scene, ctl, k_shown)
+    with room_box:
+        room_panel.panel(room, ROOM_PAGE, class_questions(scene, ctl))
+    one_weight_section(stage, scene, ctl, k_shown, room)
     # Sent right after the top chart (which leads: see kit.chart), before the formulas (above
     # it on the page) and the Zeno chart (below), so it is drawn next.
     with plane_box:
@@ -137,12 +147,48 @@ def place_start(x: float, y: float) -> None:
                              "w2": controls.snap(y, -3.0, 3.0, 0.1)})
 
 
-def one_weight_section(stage: kit.Stage, scene, ctl: Controls, k_shown: int) -> None:
-    """The page's main chart, one weight under every rule, with what it says under it."""
+def answer_range(ctl: Controls) -> tuple[float, float]:
+    """The heights a class may answer in, from what the question shows (the start, c, 0),
+    not from the answer: from the start a converging run stays between them."""
+    ends = [0.0, ctl.w0, ctl.c if ctl.data else 0.0]
+    pad = 0.25 * (max(ends) - min(ends)) + 0.1
+    return min(ends) - pad, max(ends) + pad
+
+
+def class_questions(scene, ctl: Controls) -> list[room_panel.Question]:
+    """What the teacher's Ask may put to a class room: where L1 proximal's weight is after
+    the last step (a click at that height; close: within a tenth of the chart's height),
+    while it has not diverged, and how many of the four rules end at exactly 0 (a tap)."""
+    n = ctl.steps
+    ends = {r: float(scene.runs[r].w[-1]) for r in RULES}
+    out = []
+    lo, hi = answer_range(ctl)
+    if lo <= ends["l1_proximal"] <= hi:
+        out.append(room_panel.Question(
+            "y", f"After {n} steps at λ = {ctl.lam:g}, where is L1 proximal's weight? Click "
+                 "at that height.", box=(0.0, float(n), lo, hi),
+            truth=(float(n), ends["l1_proximal"]), near=0.1 * (hi - lo), label="w ="))
+    zeros = sum(v == 0.0 for v in ends.values())
+    out.append(room_panel.Question("choice", f"After {n} steps at λ = {ctl.lam:g}, how many "
+                                   "of the four rules (L1 subgradient, clip, proximal; L2) "
+                                   "have their weight at exactly 0?",
+                                   choices=HOW_MANY_CHOICES, truth=(zeros,)))
+    return out
+
+
+def one_weight_section(stage: kit.Stage, scene, ctl: Controls, k_shown: int,
+                       room: room_panel.Room) -> None:
+    """The page's main chart, one weight under every rule, with what it says under it (and
+    a class room's answers: while the class says a height, the chart shows the heights a
+    click may give)."""
     fig = figures.one_weight_figure(scene, palette=PALETTE, names=RUN_NAMES, k=k_shown,
                                     show_answer=ctl.show)
+    if room.asked is not None and room.asked.question.kind == "y":
+        fig.spec["layout"]["yaxis"]["range"] = list(room.asked.question.box[2:])
+    fig.spec["data"] += figures.room_traces(room, color=PALETTE["l1"])
     stage.main_chart(fig, "update_chart",
-                     f"update_rules-lambda-{ctl.lam:g}-alpha-{ctl.alpha:g}", lead=True)
+                     f"update_rules-lambda-{ctl.lam:g}-alpha-{ctl.alpha:g}", lead=True,
+                     on_click=room_panel.answer_click(room) if room.takes_answers else None)
     with stage.below:
         kit.prose(f"The shaded band is ±αλ = ±{scene.band:.4g}: one step of L1's constant pull. "
                   f"The data's pull is α·|∂J/∂w| = α·a|w − c|"
