@@ -58,6 +58,12 @@ class Room(NamedTuple):
                 and self.asked.state == "open" and self.asked.question.kind != "choice")
 
 
+def zero_choice(w) -> int:
+    """The index in ``ZERO_CHOICES`` of a two-weight answer ``w``: 1 if w₁ is exactly 0,
+    + 2 if w₂ is."""
+    return int(w[0] == 0.0) + 2 * int(w[1] == 0.0)
+
+
 def _notice(text: str) -> None:
     st.session_state[_NOTICE] = text
 

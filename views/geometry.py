@@ -105,12 +105,11 @@ def class_questions(scene) -> list[room_panel.Question]:
                                truth=tuple(float(v) for v in scene.constrained["l1"].w),
                                near=0.08 * (x1 - x0))]
     for kind in geometry.BALLS:
-        w = scene.constrained[kind].w
-        zeros = int(w[0] == 0.0) + 2 * int(w[1] == 0.0)   # 0 neither, 1 w₁, 2 w₂, 3 both
         out.append(room_panel.Question("choice", f"In the {PENALTY_NAMES[kind]} ball of "
                                        f"radius t = {t}, which weights of the answer are "
                                        "exactly 0?", choices=room_panel.ZERO_CHOICES,
-                                       truth=(zeros,)))
+                                       truth=(room_panel.zero_choice(
+                                           scene.constrained[kind].w),)))
     return out
 
 

@@ -189,13 +189,12 @@ def class_questions(scene, c: Controls) -> list[room_panel.Question]:
     x0, x1, y0, y1 = scene.problem.view
     w = tuple(float(v) for v in scene.minimizer(c.kind).w)
     name = PENALTY_NAMES[c.kind]
-    zeros = (w[0] == 0.0) + 2 * (w[1] == 0.0)   # 0 neither, 1 w₁, 2 w₂, 3 both
     return [
         room_panel.Question("point", f"Where does the {name} minimizer land at λ = {c.lam:g}?",
                             box=(x0, x1, y0, y1), truth=w, near=0.08 * (x1 - x0)),
         room_panel.Question("choice", f"At λ = {c.lam:g}, which weights of the {name} "
                             "minimizer are exactly 0?", choices=room_panel.ZERO_CHOICES,
-                            truth=(zeros,)),
+                            truth=(room_panel.zero_choice(w),)),
     ]
 
 
