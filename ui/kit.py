@@ -133,10 +133,14 @@ class ControlsBlock:
 
 
 @contextlib.contextmanager
-def controls_block(named: Mapping[str, Preset], keys: Iterable[str], *, hint: bool = True
+def controls_block(named: Mapping[str, Preset], keys: Iterable[str], *, room=None
                    ) -> Iterator[ControlsBlock]:
     """Wrap the code that makes a page's controls; above them it puts the preset links and,
     if the link carried values the page could not use, a short notice naming them.
+
+    ``room`` (``room_panel.Room``): while a class predicts, no preset's hint tells the
+    answer, and a student sees no presets: the question is about the teacher's settings,
+    and on a phone the question and the chart then share the first screen.
 
     It runs after the controls exist, so what it shows and keeps of the URL has been
     checked by them; a URL key that no control takes is dropped from the address bar.
@@ -154,8 +158,11 @@ def controls_block(named: Mapping[str, Preset], keys: Iterable[str], *, hint: bo
                        "so it was ignored")
         del st.query_params[key]
     lesson = lesson_bar.running()
+    predicting = room is not None and room.hides_answer
     with top:
-        if lesson is None:
+        if lesson is None and predicting and room.role == "student":
+            active = None
+        elif lesson is None:
             active = presets(named, keys)
         else:
             lesson_bar.bar(lesson)
@@ -168,7 +175,7 @@ def controls_block(named: Mapping[str, Preset], keys: Iterable[str], *, hint: bo
         # sentence to say takes its place (the first screen has room for one of them)
         with top if narrow() or block.hint is None else block.hint:
             lesson_bar.question_or_after(lesson)
-    elif active is not None and hint:   # no hint while a class predicts: it tells
+    elif active is not None and not predicting:
         with block.hint or top:
             st.info(active.look_for, icon=":material/visibility:")
 

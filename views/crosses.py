@@ -63,7 +63,7 @@ def computed(size: int, lam: float, alpha: float, seed: int) -> crosses.CrossesS
 def crosses_page() -> None:
     room = room_panel.current_room()
     lead_box = st.container()   # a student's question leads, above the chart
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS, hint=not room.hides_answer) as block:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS, room=room) as block:
         stage = block.stage("λ")
         room_box = room_panel.box(room, stage, lead_box)
         with stage.control:

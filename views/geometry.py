@@ -46,7 +46,7 @@ kit.header("Geometry: diamond vs circle",
 def geometry_page() -> None:
     room = room_panel.current_room()
     lead_box = st.container()   # a student's question leads, above the chart
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS, hint=not room.hides_answer) as block:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS, room=room) as block:
         stage = block.stage("t")
         room_box = room_panel.box(room, stage, lead_box)
         with stage.control:

@@ -62,7 +62,7 @@ class Controls(NamedTuple):
 def landscape_page() -> None:
     room = room_panel.current_room()
     above = st.container()   # a student's question leads, above the chart
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS, hint=not room.hides_answer) as block:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS, room=room) as block:
         stage = block.stage("λ")
         room_box = room_panel.box(room, stage, above)
         c = page_controls(stage)

@@ -77,7 +77,7 @@ def sweep_page() -> None:
     # a question on the λ axis puts the bias/variance chart on the first screen
     on_lambda = room.asked is not None and room.asked.question.kind == "x"
     above = st.container()   # a student's question leads, above the chart
-    with kit.controls_block(PRESETS, keys=MODEL_KEYS, hint=not room.hides_answer) as block:
+    with kit.controls_block(PRESETS, keys=MODEL_KEYS, room=room) as block:
         stage = block.stage("λ")
         room_box = room_panel.box(room, stage, above)
         c, bv_right, res_right = page_controls(stage, on_lambda)

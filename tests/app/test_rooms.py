@@ -82,6 +82,7 @@ def test_a_teacher_opens_a_room_asks_and_reveals_over_the_class_cloud():
     assert "minimizer, L1" in names(t)
     close = sum(np.hypot(x - ref[0], y - ref[1]) <= 0.08 * 6 for x, y in spots)
     assert truth["text"] == [f"{close} of 3 close"]
+    assert truth["name"] == f"the answer ({close} of 3 close)"   # the legend says it
     t.button(key="room_next").click().run()
     assert not any(str(n).startswith("the class's") for n in names(t))
 
@@ -98,6 +99,15 @@ def test_a_student_sees_no_cloud_and_no_answer_before_the_reveal():
     assert not any(str(n).startswith(("the class's", "the answer", "minimizer"))
                    for n in names(s))
     assert not [b for b in s.button if b.key in ("room_ask", "room_reveal", "room_close")]
+    # a preset would take the student off the question's settings: none until the reveal
+    assert not has_presets(s) and has_presets(t)
+    t.button(key="room_reveal").click().run()
+    s.run()
+    assert has_presets(s)
+
+
+def has_presets(at: AppTest) -> bool:
+    return any('class="presets"' in h.proto.body for h in at.get("html"))
 
 
 def test_a_forged_teacher_key_gets_a_notice_and_no_teacher_buttons():

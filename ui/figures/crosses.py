@@ -103,6 +103,8 @@ def crosses_map_figure(scene, *, palette: dict, names: dict, show_answer: bool =
                  {**cells_trace(scene.lat, scene.lon, codes, palette[kind], name=name),
                   "xaxis": x, "yaxis": y}]
         layout.update(_map_axes(domain, x=x, y=y))
+        if kind == "l1":   # the maps share their longitudes: the lower one labels them, so the
+            layout["xaxis"]["showticklabels"] = False   # L2 title has the gap to itself
         layout["annotations"].append(_panel_title(title, 0.5, domain[1]))
         layout["shapes"] += _cell_edges(scene.size, x=x, y=y)
     fig = PlainFigure({"data": data, "layout": without_empty_lists(layout)})

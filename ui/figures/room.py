@@ -38,9 +38,11 @@ def room_traces(room, *, color: str) -> list[dict]:
         close = room.cloud.close(q) if room.cloud else 0
         total = room.cloud.total if room.cloud else 0
         x, y = at(q.truth)
-        out.append({"type": "scatter", "mode": "markers+text", "x": [x], "y": [y],
+        # the count goes in the legend: written beside the star it would cover the cloud
+        out.append({"type": "scatter", "mode": "markers", "x": [x], "y": [y],
                     "text": [f"{close} of {total} close"],
-                    "textposition": "bottom center", "name": "the answer",
+                    "hovertemplate": "the answer: %{text}<extra></extra>",
+                    "name": f"the answer ({close} of {total} close)",
                     "marker": {"size": 22, "symbol": "star", "color": color,
                                "line": {"color": "#000000", "width": 2}}})
     return out

@@ -88,13 +88,16 @@ def zero_annotations(w, color: str) -> list[dict]:
 
 def square_axes(fig: go.Figure, view, *, col: int = 1) -> None:
     """Panel ``col``'s axes (of a one-row figure) over ``view``, one unit of w₁ as long as one
-    of w₂. Set through the layout by name: ``update_xaxes(col=...)`` is ~10× slower."""
+    of w₂. Set through the layout by name: ``update_xaxes(col=...)`` is ~10× slower.
+
+    Only the first panel names w₂: every panel has the same w₂ range, and a second title would
+    sit in the gap between the panels, over the first one on a phone."""
     a, b, c, d = view
     n = axis_name(col)
     common = {"zeroline": True, "zerolinecolor": "#444", "zerolinewidth": 1,
               "constrain": "domain"}
     set_layout(fig, {f"xaxis{n}": {"range": [a, b], "title": {"text": "w₁"}, **common},
-                f"yaxis{n}": {"range": [c, d], "title": {"text": "w₂"},
+                f"yaxis{n}": {"range": [c, d], "title": {"text": "w₂" if col == 1 else ""},
                               "scaleanchor": f"x{n}", "scaleratio": 1, **common}})
 
 
