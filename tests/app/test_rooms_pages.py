@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from apptools import chart, decode
 
-from core.scenes import crosses, geometry
+from core.scenes import crosses
 from tests.app.test_rooms import members, named, on_page, own_store  # noqa: F401 (a fixture)
+from tests.unit.test_geometry import l1_ball_answer_by_search
 from ui import room_panel
 
 
@@ -34,14 +35,7 @@ def test_geometry_the_class_clicks_where_the_l1_balls_answer_lands():
     cloud = named(t, "geometry_chart", "the class's answers")
     assert sorted(decode(cloud["x"])) == pytest.approx(sorted(x for x, _ in clicks))
     t.button(key="room_reveal").click().run()
-    # the truth: the least J = (w − c)ᵀA(w − c) over 80,000 points of the diamond's edge
-    d = geometry.DEFAULTS
-    scene = geometry.scene((d["c1"], d["c2"]), d["elong"], d["rot"], d["t"], d["lam"])
-    s_ = np.linspace(0, 1, 20_001)
-    edge = np.concatenate([np.stack([sx * d["t"] * (1 - s_), sy * d["t"] * s_], 1)
-                           for sx in (1, -1) for sy in (1, -1)])
-    r = edge - np.asarray(scene.center)
-    best = edge[np.argmin(np.einsum("ni,ij,nj->n", r, np.asarray(scene.A), r))]
+    scene, best = l1_ball_answer_by_search()
     truth = named(t, "geometry_chart", "the answer")
     assert [decode(truth["x"])[0], decode(truth["y"])[0]] == pytest.approx(best, abs=2e-4)
     width = scene.problem.view[1] - scene.problem.view[0]

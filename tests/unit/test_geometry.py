@@ -95,6 +95,18 @@ def l2_constrained(A, c, t, iters=300):
     return w(hi)
 
 
+def l1_ball_answer_by_search():
+    """Geometry's default scene, and its L1 ball's answer found by brute force: the least
+    J = (w − c)ᵀA(w − c) over 80,000 points of the diamond's edge (c lies outside it)."""
+    d = geometry.DEFAULTS
+    scene = geometry.scene((d["c1"], d["c2"]), d["elong"], d["rot"], d["t"], d["lam"])
+    s = np.linspace(0, 1, 20_001)
+    edge = np.concatenate([np.stack([sx * d["t"] * (1 - s), sy * d["t"] * s], 1)
+                           for sx in (1, -1) for sy in (1, -1)])
+    r = edge - np.asarray(scene.center)
+    return scene, edge[np.argmin(np.einsum("ni,ij,nj->n", r, np.asarray(scene.A), r))]
+
+
 def bowl_matrix(elongation, rotation_deg):
     """A = R diag(1, 1/e²) Rᵀ from its definition: long axis (cos θ, sin θ) has curvature 1/e²."""
     th = math.radians(rotation_deg)

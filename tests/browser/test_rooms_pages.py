@@ -1,0 +1,74 @@
+"""A class room on the Geometry page in a real Chromium, two questions in a row: a phone
+clicks where the L1 ball's answer lands (the drag handle is gone while it answers), the
+teacher's chart holds the click and Reveal puts the brute-force answer over it; then Next,
+and a tap on "which weights are exactly 0?" fills the teacher's bar for that choice."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.unit.test_geometry import l1_ball_answer_by_search
+
+from .helpers import open_page
+from .test_rooms import PHONE, answer_on_chart
+
+DATA = "document.querySelector('.js-plotly-plot')?.data"
+
+
+def has_trace(page, prefix: str, timeout: float = 30_000) -> None:
+    page.wait_for_function(f"(p) => {DATA}?.some((t) => String(t.name).startsWith(p))",
+                           arg=prefix, timeout=timeout)
+
+
+def test_a_class_answers_two_geometry_questions_a_click_then_a_tap(browser, app_server):
+    teacher_ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    phone = browser.new_context(viewport=PHONE)
+    try:
+        t = open_page(teacher_ctx.new_page(), app_server + "/geometry?presenter=true",
+                      charts=3)
+        t.get_by_text("Class room: predict together").click()
+        t.get_by_role("button", name="Start a class room").click()
+        t.get_by_role("button", name="Ask", exact=True).wait_for(timeout=30_000)
+        code = {k: v[-1] for k, v in parse_qs(urlsplit(t.url).query).items()}["room"]
+        t.get_by_role("button", name="Ask", exact=True).click()
+        t.get_by_role("button", name="Reveal", exact=True).wait_for(timeout=30_000)
+
+        s = open_page(phone.new_page(), f"{app_server}/geometry?room={code}", charts=1)
+        s.get_by_text("Where does the answer in the L1 ball").first.wait_for(timeout=30_000)
+        assert s.locator("nav.presets").count() == 0   # the teacher's settings hold
+        # no drag handle while a click answers (a drag would move J instead)
+        assert s.evaluate("() => document.querySelector('.js-plotly-plot')"
+                          "._fullLayout.shapes.length") == 0
+        answer_on_chart(s, 1.0, 0.3)
+        has_trace(t, "the class's answers (1)", timeout=10_000)
+
+        t.get_by_role("button", name="Reveal", exact=True).click()
+        has_trace(t, "the answer")
+        truth = t.evaluate(f"() => {{ const a = {DATA}.find((t) => String(t.name)"
+                           ".startsWith('the answer')); return [a.x[0], a.y[0], a.name]; }")
+        _, best = l1_ball_answer_by_search()
+        assert truth[:2] == pytest.approx(best, abs=2e-4)
+        assert truth[2] == "the answer (1 of 1 close)"   # (1, 0.3) is 0.36 from (1.2, 0)
+        has_trace(s, "the answer")   # the student sees it too, over the class's answers
+        assert s.locator("nav.presets").count() == 1   # and may explore again
+
+        t.get_by_role("button", name="Next", exact=True).click()
+        t.wait_for_function(f"() => !{DATA}?.some((t) => String(t.name)"
+                            ".startsWith('the class'))", timeout=30_000)
+        t.locator("[data-testid='stSelectbox']").filter(has_text="Question to ask") \
+            .get_by_role("combobox").click()
+        t.get_by_role("option", name=re.compile("In the L1 ball")).click()
+        t.get_by_role("button", name="Ask", exact=True).click()
+        t.get_by_text(re.compile(r"^w₂ only: 0$")).wait_for(timeout=30_000)
+
+        radio = s.locator("[data-testid='stRadio']").filter(has_text="Your answer")
+        radio.get_by_text("w₂ only", exact=True).click(timeout=30_000)
+        t.get_by_text(re.compile(r"^w₂ only: 1$")).wait_for(timeout=10_000)
+        t.get_by_role("button", name="Reveal", exact=True).click()
+        # the corner on the w₁ axis (the search above found it): w₂ alone is 0
+        assert best[1] == pytest.approx(0.0, abs=1e-9) and abs(best[0]) > 0.5
+        t.get_by_text(re.compile(r"^w₂ only: 1 ✓$")).wait_for(timeout=30_000)
+    finally:
+        teacher_ctx.close()
+        phone.close()
