@@ -159,14 +159,12 @@ def controls_block(named: Mapping[str, Preset], keys: Iterable[str], *, room=Non
         del st.query_params[key]
     lesson = lesson_bar.running()
     predicting = room is not None and room.hides_answer
+    active = None
     with top:
-        if lesson is None and predicting and room.role == "student":
-            active = None
-        elif lesson is None:
-            active = presets(named, keys)
-        else:
+        if lesson is not None:
             lesson_bar.bar(lesson)
-            active = None
+        elif not (predicting and room.role == "student"):
+            active = presets(named, keys)
         if notices:
             st.warning("Part of this link could not be used: " + "; ".join(notices) + ".",
                        icon=":material/link_off:")
