@@ -16,7 +16,13 @@ from playwright.sync_api import Page
 
 from ui import kit
 
-from .helpers import click_figure_slider, expect_rerun, plotly_layout, wait_for_app
+from .helpers import (
+    click_figure_slider,
+    every_chart_drawn,
+    expect_rerun,
+    plotly_layout,
+    wait_for_app,
+)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 PROJECTOR = {"width": 1280, "height": 720}
@@ -105,6 +111,45 @@ def test_phone_first_screen(browser, app_server, path):
         assert g["control"][1] >= g["chart"][3] - 1, g
         if path == "":
             page.screenshot(path=str(DOCS / "screen-phone.png"))
+    finally:
+        context.close()
+
+
+# Every pair of a chart's texts (title, subplots' titles, notes, axis titles, the legend's
+# box) that cover each other by more than 3 px both ways, named for the failure message.
+_OVERLAPS_JS = """() => { const out = [];
+  document.querySelectorAll('.js-plotly-plot').forEach((plot, k) => {
+    const boxes = [...plot.querySelectorAll(
+        'g.annotation, g.g-gtitle, g.g-xtitle, g.g-x2title, g.g-x3title, g.g-ytitle, g.legend')]
+      .map((e) => [e.textContent.trim().slice(0, 40), e.getBoundingClientRect()])
+      .filter(([t, b]) => t && b.width > 0);
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const [ta, a] = boxes[i], [tb, b] = boxes[j];
+      const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+      const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+      if (w > 3 && h > 3) out.push(`chart ${k}: "${ta}" over "${tb}" (${w | 0}×${h | 0} px)`);
+    }
+  });
+  return out; }"""
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_phone_charts_keep_their_texts_apart(browser, app_server, path):
+    """On a phone no two texts of a chart cover each other (titles wrapped to their column,
+    legends two entries a row under the title or the plot, bands' labels at the edges), with
+    the answers shown and with them hidden (predict first)."""
+    context = browser.new_context(viewport=PHONE, has_touch=True)
+    try:
+        page = context.new_page()
+        open_screen(page, f"{app_server}/{path}", kit.PHONE_CHART_HEIGHT)
+        every_chart_drawn(page)
+        assert page.evaluate(_OVERLAPS_JS) == []
+        with expect_rerun(page):
+            page.get_by_text("Predict first, then reveal").first.click()
+        page.get_by_text("The answer is hidden").first.wait_for()
+        every_chart_drawn(page)
+        page.wait_for_timeout(1000)   # plotly redraws the charts after the rerun
+        assert page.evaluate(_OVERLAPS_JS) == []
     finally:
         context.close()
 

@@ -189,51 +189,158 @@ def _chars(width_px: float, size: float) -> int:
 
 def for_phone(fig: go.Figure, height: int | None = None) -> PlainFigure:
     """``fig`` on a phone: ``height`` px tall (None: as tall as it is); its title, the
-    subplots' titles and the legend's labels wrapped to the width they have; the legend two
-    entries a row under the plot in a smaller type; the chart's toolbar standing on its right
-    edge instead of over the title."""
+    subplots' titles, the bands' labels and the legend's labels wrapped to the width they
+    have; the legend two entries a row under the plot in a smaller type; the chart's toolbar
+    standing on its right edge instead of over the title."""
     spec = fig.to_dict()
     layout = spec["layout"]
     height = layout.setdefault("height", height or 450) if height is None else height
     layout["height"] = height
     size = layout.get("font", {}).get("size", CLASSROOM.font_size)
-    title = layout.get("title")
-    if isinstance(title, dict) and isinstance(title.get("text"), str):
-        title_size = title.get("font", {}).get("size", size * 1.2)
-        lines = title["text"].count("<br>")
-        title["text"] = wrap_words(title["text"], _chars(PHONE_WIDTH_PX - 20, title_size))
-        added = title["text"].count("<br>") - lines
-        if added:
-            # plotly.js centres a title's lines on its anchor: lower it by half of the
-            # new lines so the first stays in view, and push the plot down under them
-            title["yanchor"] = "top"
-            title["y"] = 1 - (10 + 0.65 * title_size * added) / height
-            margin = layout.get("margin", {})
-            if margin.get("t") is not None:
-                layout["margin"] = {**margin, "t": round(margin["t"] + 1.25 * title_size * added)}
-    for note in layout.get("annotations", []):
-        if (note.get("xref"), note.get("yref"), note.get("xanchor"), note.get("yanchor")) \
-                == ("paper", "paper", "center", "bottom") and isinstance(note.get("text"), str):
-            # a subplot's title, centred over its column: as wide as that column
-            share = 2 * min(note.get("x", 0.5), 1 - note.get("x", 0.5))
-            note_size = note.get("font", {}).get("size", size)
-            note["text"] = wrap_words(note["text"], _chars(share * PHONE_WIDTH_PX, note_size))
-    legend = layout.get("legend", {})
-    if legend.get("orientation") != "h" or layout.get("updatemenus"):
-        # a legend on the right would squeeze the plot; one on top would run under buttons
-        legend = {**legend, "orientation": "h", "x": 0, "xanchor": "left",
-                  "y": 0, "yref": "container", "yanchor": "bottom"}
-    layout["legend"] = {**legend, "entrywidth": 0.5, "entrywidthmode": "fraction",
-                        "font": {**legend.get("font", {}), "size": 11}}
-    label_chars = _chars(PHONE_WIDTH_PX / 2 - 40, 11)  # 40 px: the entry's symbol
-    for trace in spec["data"] + [t for f in spec.get("frames", []) for t in f.get("data", [])]:
-        if isinstance(trace.get("name"), str):
-            trace["name"] = wrap_words(trace["name"], label_chars)
+    _wrap_title(layout, height, size)
+    _wrap_notes(layout, size)
     layout["modebar"] = {**layout.get("modebar", {}), "orientation": "v"}
     margin = layout.get("margin", {})
     if margin.get("r") is not None and margin["r"] > 40:
         layout["margin"] = {**margin, "r": 40}
+    _legend_under(spec)
     return PlainFigure(spec)
+
+
+def _wrap_title(layout: dict, height: int, size: float) -> None:
+    title = layout.get("title")
+    if not (isinstance(title, dict) and isinstance(title.get("text"), str)):
+        return
+    subtitle = title.get("subtitle")
+    if isinstance(subtitle, dict) and isinstance(subtitle.get("text"), str):
+        subtitle["text"] = wrap_words(subtitle["text"], _chars(
+            PHONE_WIDTH_PX - 20, subtitle.get("font", {}).get("size", size)))
+    title_size = title.get("font", {}).get("size", size * 1.2)
+    lines = title["text"].count("<br>")
+    title["text"] = wrap_words(title["text"], _chars(PHONE_WIDTH_PX - 20, title_size))
+    added = title["text"].count("<br>") - lines
+    if added:
+        # plotly.js centres a title's lines on its anchor: lower it by half of the new
+        # lines so the first stays in view, and push the plot down under them
+        title["yanchor"] = "top"
+        title["y"] = 1 - (10 + 0.65 * title_size * added) / height
+        _grow_margin(layout, "t", 1.25 * title_size * added)
+
+
+def _wrap_notes(layout: dict, size: float) -> None:
+    """Subplots' titles to their column's width (the plot's top pushed down under their new
+    lines), and the labels of bands over the plot to two a row."""
+    columns = [ax["domain"] for k, ax in layout.items()
+               if k.startswith("xaxis") and isinstance(ax, dict) and "domain" in ax]
+    added = 0
+    for note in layout.get("annotations", []):
+        if not isinstance(note.get("text"), str):
+            continue
+        note_size = note.get("font", {}).get("size", size)
+        where = (note.get("xref"), note.get("yref"), note.get("xanchor"), note.get("yanchor"))
+        if where == ("paper", "paper", "center", "bottom"):
+            x = note.get("x", 0.5)
+            share = min([d1 - d0 for d0, d1 in columns if d0 <= x <= d1],
+                        default=2 * min(x, 1 - x))
+            # a smaller type than a projector's: a narrow panel's title then takes fewer lines
+            was = 1.25 * note_size * (note["text"].count("<br>") + 1)
+            note_size = min(note_size, 13)
+            note["font"] = {**note.get("font", {}), "size": note_size}
+            note["text"] = wrap_words(note["text"], _chars(share * _plot_px(layout), note_size))
+            added = max(added, 1.25 * note_size * (note["text"].count("<br>") + 1) - was)
+        elif (note.get("yref"), note.get("y"), note.get("yanchor")) \
+                == ("y domain", 1.0, "bottom"):
+            note["text"] = wrap_words(note["text"], _chars(_plot_px(layout) / 2, note_size))
+    _grow_margin(layout, "t", added)
+    added = 0
+    for k, ax in layout.items():   # side by side panels' axis titles: as wide as the panel
+        title = ax.get("title") if k.startswith("xaxis") and isinstance(ax, dict) else None
+        if isinstance(title, dict) and isinstance(title.get("text"), str) and "domain" in ax:
+            lines = title["text"].count("<br>")
+            share = ax["domain"][1] - ax["domain"][0]
+            title["text"] = wrap_words(title["text"], _chars(share * _plot_px(layout), size))
+            added = max(added, (title["text"].count("<br>") - lines) * 1.25 * size)
+    _grow_margin(layout, "b", added)
+
+
+def _legend_under(spec: dict) -> None:
+    """The legend two entries a row, its labels wrapped to half the plot; one beside or under
+    the plot moves to the chart's bottom edge, one over the plot hangs under the title; the
+    plot makes room for it."""
+    layout = spec["layout"]
+    margin = layout.get("margin", {})
+    label_chars = _chars(_plot_px(layout) / 2 - 40, 11)   # an entry: half the plot; 40: its symbol
+    for trace in spec["data"] + [t for f in spec.get("frames", []) for t in f.get("data", [])]:
+        if isinstance(trace.get("name"), str):
+            trace["name"] = wrap_words(trace["name"], label_chars)
+    legend, tall = layout.get("legend", {}), _legend_px(spec)
+    title = layout.get("title") if isinstance(layout.get("title"), dict) else {}
+    if legend.get("orientation") != "h" or layout.get("updatemenus") or legend.get("y", 1) < 0:
+        # a legend on the right would squeeze the plot; one on top would run under buttons;
+        # one placed under the plot by a fraction of its height would run into the x title
+        legend = {**legend, "orientation": "h", "x": 0, "xanchor": "left",
+                  "y": 0, "yref": "container", "yanchor": "bottom"}
+        if margin.get("b") is not None:
+            layout["margin"] = {**margin, "b": max(margin["b"], 56 + tall + _x_titles_px(
+                layout))}
+    elif title.get("text"):
+        # over the plot, its rows of two would climb into the title: hang it under the
+        # title, and the plot under it and the subplots' titles
+        size = title.get("font", {}).get("size", CLASSROOM.font_size * 1.2)
+        below = 8 + 1.3 * size * (title["text"].count("<br>") + 1)
+        legend = {**legend, "yref": "container", "y": 1 - below / layout["height"],
+                  "yanchor": "top"}
+        if margin.get("t") is not None:
+            layout["margin"] = {**margin, "t": round(max(
+                margin["t"], below + tall + 16 + _over_plot_px(layout)))}
+    # grouped (plotly's default once traces have legend groups) lays each group out on its
+    # own, one a row; the groups still toggle together in the plain order
+    order = legend.get("traceorder", "grouped").replace("+grouped", "").replace("grouped", "")
+    layout["legend"] = {**legend, "entrywidth": 0.5, "entrywidthmode": "fraction",
+                        "traceorder": order or "normal",
+                        "font": {**legend.get("font", {}), "size": 11}}
+
+
+def _legend_px(spec: dict) -> float:
+    """How tall a legend two entries a row is in 11 px type (a trace that shows in it is an
+    entry; a row as tall as its longer label)."""
+    if spec["layout"].get("showlegend") is False:
+        return 0
+    lines = [t["name"].count("<br>") + 1 for t in spec["data"]
+             if t.get("showlegend", True) and isinstance(t.get("name"), str) and t["name"]]
+    return sum(6 + 13 * max(lines[i:i + 2]) for i in range(0, len(lines), 2))
+
+
+def _over_plot_px(layout: dict) -> float:
+    """How far the notes standing on the plot's top edge (the subplots' titles, the bands'
+    labels) reach above it."""
+    size = layout.get("font", {}).get("size", CLASSROOM.font_size)
+    return max([1.25 * n.get("font", {}).get("size", size) * (n["text"].count("<br>") + 1)
+                for n in layout.get("annotations", []) if isinstance(n.get("text"), str)
+                and n.get("yanchor") == "bottom" and abs(n.get("y", 0) - 1) < 1e-6
+                and n.get("yref") in ("paper", "y domain")], default=0)
+
+
+def _x_titles_px(layout: dict) -> float:
+    """How much taller than one line the x axes' titles are."""
+    size = layout.get("font", {}).get("size", CLASSROOM.font_size)
+    return max([1.25 * size * ax["title"]["text"].count("<br>") for k, ax in layout.items()
+                if k.startswith("xaxis") and isinstance(ax, dict)
+                and isinstance(ax.get("title"), dict)
+                and isinstance(ax["title"].get("text"), str)], default=0)
+
+
+def _plot_px(layout: dict) -> float:
+    """How wide the plot is on a phone: the chart less its side margins (once the right one
+    is cut to 40 px; plotly's default margins are 80 px)."""
+    margin = layout.get("margin", {})
+    return PHONE_WIDTH_PX - margin.get("l", 80) - min(margin.get("r", 80), 40)
+
+
+def _grow_margin(layout: dict, side: str, px: float) -> None:
+    margin = layout.get("margin", {})
+    if px and margin.get(side) is not None:
+        layout["margin"] = {**margin, side: round(margin[side] + px)}
 
 
 # How a rule is drawn; the colour says the penalty (PALETTE), the dash says the rule.
