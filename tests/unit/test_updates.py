@@ -296,3 +296,29 @@ def test_new_numbers_do_not_recompile():
     update_rules.scene(2, 0.05, a=2.5, c=-1.0, w0=-2.0, steps=120, data=False)
     update_rules.scene(np.float64(0.3), np.float32(0.2), a=1, c=0, w0=1, steps=1)
     assert (cache_size(optim._descend), cache_size(update_rules._zeno)) == before
+
+
+@pytest.mark.parametrize("lam, alpha, w0", [(0.5, 0.1, 1.5), (0.05, 0.3, -1.0)])
+def test_zeno_chart_hidden_gives_no_step_away(lam, alpha, w0):
+    """Hidden (predict first), the chart draws only each precision's floor, over axes that do
+    not say when w reaches 0: every panel spans one round number of steps, at least 1.2 times
+    the later zero (the log formula's k), and runs from log₁₀|w₀| down to log₁₀ of the
+    smallest float."""
+    from ui import figures
+
+    runs = {name: update_rules.zeno(lam, alpha, w0, dtype=dtype)
+            for name, dtype in (("float32", jnp.float32), ("float64", jnp.float64))}
+    fig = figures.zeno_figure(runs, color="#000", two_alpha_lambda=2 * alpha * lam,
+                              show_answer=False).to_dict()
+    layout = fig["layout"]
+    later = max(math.log(float(jnp.finfo(d).tiny) / abs(w0)) / math.log(abs(1 - 2 * alpha * lam))
+                for d in (jnp.float32, jnp.float64))
+    spans = {layout[k]["range"][1] for k in layout if k.startswith("xaxis")}
+    assert len(spans) == 1
+    span = spans.pop()
+    mantissa = span / 10 ** math.floor(math.log10(span))
+    assert span >= 1.2 * later - 2 and round(mantissa, 9) in (1, 1.5, 2, 3, 4, 5, 6, 8)
+    for ax, dtype in (("yaxis", jnp.float32), ("yaxis2", jnp.float64)):
+        lo, hi = layout[ax]["range"]
+        assert lo < math.log10(float(jnp.finfo(dtype).tiny)) and hi > math.log10(abs(w0))
+    assert all("smallest" in t["name"] for t in fig["data"])   # only the floors

@@ -161,15 +161,14 @@ def paths_figure(paths, index: int, *, palette: dict, names: dict, kinds=("l1", 
 def _regimes(lams, choice, color: str) -> tuple[list[dict], list[dict]]:
     """The three regimes over λ shaded (overfits, appropriate, underfits), and their labels."""
     edges = log_edges(lams)
-    regions = [(edges[0], edges[choice.lo], "λ too small: overfits (variance)",
-                "rgba(0,0,0,0.07)"),
-               (edges[choice.lo], edges[choice.hi + 1], "appropriate", rgba(color, 0.12)),
-               (edges[choice.hi + 1], edges[-1], "λ too large: underfits (bias)",
-                "rgba(0,0,0,0.07)")]
+    grey, lo, hi = "rgba(0,0,0,0.07)", edges[choice.lo], edges[choice.hi + 1]
+    regions = [(edges[0], lo, "λ too small: overfits (variance)", grey, "left"),
+               (lo, hi, "appropriate", rgba(color, 0.12), "inside"),
+               (hi, edges[-1], "λ too large: underfits (bias)", grey, "right")]
     bands, labels = [], []
-    for x0, x1, text, fill in regions:
+    for x0, x1, text, fill, at in regions:
         if x1 > x0 * 1.0001:
-            band, label = shaded_region(float(x0), float(x1), text, fill)
+            band, label = shaded_region(float(x0), float(x1), text, fill, label_at=at)
             bands.append(band)
             labels.append(label)
     return bands, labels
@@ -373,8 +372,8 @@ def residuals_figure(res, *, palette: dict, show_answer: bool = True) -> go.Figu
                           column_widths=[0.55, 0.45], horizontal_spacing=0.08,
                           vertical_spacing=0.16,
                           subplot_titles=["the data and the two lines",
-                                          "residuals, squared loss (L2)",
-                                          "residuals, absolute loss (L1)"])
+                                          "residuals, L2",
+                                          "residuals, L1"])
     x, y, out = (np.asarray(a) for a in (res.data.x, res.data.y, res.data.outlier))
     traces, notes = _data_points(x, y, out), []
     if show_answer:
@@ -388,6 +387,7 @@ def residuals_figure(res, *, palette: dict, show_answer: bool = True) -> go.Figu
             layout[f"yaxis{panel}"].update(title={"text": "count"}, range=[0, top * 1.3 + 2])
             layout[f"xaxis{panel}"]["range"] = [-span * 1.05, span * 1.05]
         layout["xaxis3"]["title"] = {"text": "residual y − ŷ"}
+        layout["xaxis2"]["showticklabels"] = False   # the same bins: the lower axis says them
     layout["xaxis"]["title"] = {"text": "x"}
     layout["yaxis"]["title"] = {"text": "y"}
     share = f"{100 * res.share:.0f} % outliers"
@@ -395,6 +395,6 @@ def residuals_figure(res, *, palette: dict, show_answer: bool = True) -> go.Figu
              "exactly" if show_answer else f"{share}: where will each line go?")
     layout.update(height=500, margin={"l": 70, "r": 10, "t": 80, "b": 124}, barmode="overlay",
                   title={"text": title, "y": 0.98},
-                  legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
+                  legend={"orientation": "h", "x": 0, "y": -0.19, "yanchor": "top"},
                   annotations=layout.get("annotations", []) + notes, uirevision="residuals")
     return PlainFigure({"data": traces, "layout": layout})

@@ -162,13 +162,21 @@ def on_grid(trace: dict, row: int, col: int, cols: int) -> dict:
     return {"type": "scatter", **trace, **on_panel((row - 1) * cols + col)}
 
 
-def shaded_region(x0: float, x1: float, text: str, fill: str) -> tuple[dict, dict]:
-    """A shaded band x0 ≤ λ ≤ x1 across the plot (a shape), and its label at the top."""
-    return ({"type": "rect", "xref": "x", "yref": "y domain", "x0": x0, "x1": x1, "y0": 0,
-             "y1": 1, "fillcolor": fill, "line": {"width": 0}, "layer": "below"},
-            {"xref": "x", "yref": "y domain", "x": float((np.log10(x0) + np.log10(x1)) / 2),
+def shaded_region(x0: float, x1: float, text: str, fill: str, *,
+                  label_at: str = "centre") -> tuple[dict, dict]:
+    """A shaded band x0 ≤ λ ≤ x1 across the plot (a shape), and its label: above the plot,
+    centred on the band (``centre``) or at the plot's ``left`` or ``right`` edge, or at the
+    band's top inside the plot (``inside``). Edge labels leave the middle free for a narrow
+    band's label, which a phone's width would otherwise run into theirs."""
+    label = {"xref": "x", "yref": "y domain", "x": float((np.log10(x0) + np.log10(x1)) / 2),
              "y": 1.0, "yanchor": "bottom", "showarrow": False, "text": text,
-             "font": {"size": 12, "color": "#333333"}})
+             "font": {"size": 12, "color": "#333333"}}
+    if label_at in ("left", "right"):
+        label.update(xref="x domain", x=float(label_at == "right"), xanchor=label_at)
+    elif label_at == "inside":
+        label.update(yanchor="top", yshift=-3)
+    return ({"type": "rect", "xref": "x", "yref": "y domain", "x0": x0, "x1": x1, "y0": 0,
+             "y1": 1, "fillcolor": fill, "line": {"width": 0}, "layer": "below"}, label)
 
 
 def log_error_range(drawn: list, val, noise2: float, *, show_answer: bool) -> tuple[float, float]:

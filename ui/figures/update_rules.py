@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from core.own_data import nice_ceiling
 from ui.figures.fmt import fmt_weight
 from ui.figures.spec import PlainFigure, grid_layout, note_on_panel, on_panel, set_layout
 from ui.figures.style import RULE_DASH, ZERO_SYMBOL, rgba
@@ -119,6 +120,9 @@ def zeno_figure(zeno: dict, *, color: str, two_alpha_lambda: float,
     data, shapes, notes, layout = [], [], [], {}
     n, gap = len(zeno), 0.08
     width = (1 - gap * (n - 1)) / n
+    # hidden, every panel spans one round number of steps past the runs (its end would
+    # say when w reached 0)
+    horizon = int(nice_ceiling(1.2 * max(max(1, int(z.end)) for z in zeno.values())))
     for i, (name, z) in enumerate(zeno.items()):
         ax = "" if i == 0 else str(i + 1)
         x0 = i * (width + gap)
@@ -129,16 +133,21 @@ def zeno_figure(zeno: dict, *, color: str, two_alpha_lambda: float,
         notes.append({"xref": "paper", "yref": "paper", "x": x0 + width / 2, "y": 1.0,
                       "xanchor": "center", "yanchor": "bottom", "showarrow": False,
                       "text": name, "font": {"size": 15}})
-        span = max(1, int(z.end))
+        span = max(1, int(z.end)) if show_answer else horizon
         floor = level_trace(span, np.log10(z.floor), "#888888",
                             name=f"smallest {name} kept: {z.floor:.2g}")
         floor.update(xaxis=f"x{ax}", yaxis=f"y{ax}")
         data.append(floor)
         notes.append({"xref": f"x{ax}", "yref": f"y{ax}", "x": 0, "y": float(np.log10(z.floor)),
                       "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-                      "text": f"smallest {name} kept: {z.floor:.2g}",
+                      "text": f"smallest {name}<br>kept: {z.floor:.2g}", "align": "left",
                       "font": {"color": "#555555"}})
-        if not show_answer:
+        if not show_answer:   # the axes the answer would have: from |w₀| down to the floor
+            top = float(z.log10_w[0]) if np.isfinite(z.log10_w[0]) else 0.0
+            bottom = float(np.log10(z.floor))
+            pad = 0.06 * max(top - bottom, 1.0)
+            layout[f"xaxis{ax}"]["range"] = [0, horizon]
+            layout[f"yaxis{ax}"]["range"] = [bottom - pad, top + pad]
             continue
         ok = np.isfinite(z.log10_w)
         x, y = z.k[ok].astype(np.float64), z.log10_w[ok]

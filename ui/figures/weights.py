@@ -27,6 +27,7 @@ def _beyond_note(h, cols: list[int]) -> list[dict]:
         return []
     return [{"xref": "paper", "yref": "paper", "x": 1, "y": 1, "xanchor": "right",
              "yanchor": "top", "align": "right", "showarrow": False, "font": {"color": "#555555"},
+             "bgcolor": "rgba(255,255,255,0.85)",   # legible over L1's spike at 0
              "text": f"the outer bins also count<br>the few weights beyond ±{h.edges[-1]:.3g}"}]
 
 
@@ -59,19 +60,20 @@ def weight_histogram_figure(scene, *, lam: float, palette: dict, names: dict,
     beyond = _beyond_note(h, cols)
 
     def layout(i: int) -> dict:
-        """The layout at the i-th snapshot: the title and the count of exact zeros."""
-        if show_answer:
-            text = "<b>exactly 0</b><br>" + "<br>".join(
-                f"<span style='color:{palette[r]}'>{names[r]}: {int(h.zeros[i, j]):,}</span>"
-                for r, j in zip(runs, cols, strict=True))
-        else:
-            text = "Where will L1's, L2's<br>and dropout's weights be?"
+        """The layout at the i-th snapshot: the title and the count of exact zeros (hidden:
+        the question, under the title, so the note on the outer bins keeps the top right)."""
+        title = f"λ = {lam:g}, epoch {epochs[i]} of {t.epochs}: {scene.n_weights:,} weights a run"
+        if not show_answer:
+            return {"title": {"text": title, "subtitle": {
+                "text": "Where will L1's, L2's and dropout's weights be?",
+                "font": {"size": 16}}}, "annotations": beyond}   # a projector's smallest
+        text = "<b>exactly 0</b><br>" + "<br>".join(
+            f"<span style='color:{palette[r]}'>{names[r]}: {int(h.zeros[i, j]):,}</span>"
+            for r, j in zip(runs, cols, strict=True))
         zeros = {"xref": "paper", "yref": "paper", "x": 0, "y": 1, "xanchor": "left",
                  "yanchor": "top", "align": "left", "showarrow": False, "text": text,
                  "bgcolor": "rgba(255,255,255,0.85)"}
-        return {"title": {"text": f"λ = {lam:g}, epoch {epochs[i]} of {t.epochs}: "
-                                  f"{scene.n_weights:,} weights a run"},
-                "annotations": [zeros] + beyond}
+        return {"title": {"text": title}, "annotations": [zeros] + beyond}
 
     data: list[dict] = []
     moving = append_moving(data, [histogram_trace(h.edges, h.counts[last, j], palette[r],
