@@ -167,18 +167,27 @@ def nginx(upstreams: list[str], workdir: Path) -> Iterator[tuple[str, subprocess
 
 
 @contextlib.contextmanager
-def servers(replicas: int, workdir: Path) -> Iterator[tuple[str, list[int]]]:
-    """One app server (its own URL), or ``replicas`` behind nginx: (base URL, server pids)."""
+def replica_servers(replicas: int, workdir: Path, env: dict | None = None
+                    ) -> Iterator[tuple[str, list, subprocess.Popen | None]]:
+    """``replicas`` app servers (with ``env``), behind nginx when there are two or more: (the
+    URL a browser opens, each server's (own URL, process), the proxy's process or None)."""
     with contextlib.ExitStack() as stack:
         procs = [stack.enter_context(streamlit_process(
-            REPO / "app.py", log_path=workdir / f"server-{i}.log", cwd=REPO,
+            REPO / "app.py", log_path=workdir / f"server-{i}.log", cwd=REPO, env=env,
             ready_timeout=180)) for i in range(replicas)]
         if replicas == 1:
-            yield procs[0][0], [procs[0][1].pid]
+            yield procs[0][0], procs, None
             return
-        upstreams = [url.removeprefix("http://") for url, _ in procs]
-        url, proxy = stack.enter_context(nginx(upstreams, workdir))
-        yield url, [p.pid for _, p in procs] + [proxy.pid]
+        url, proxy = stack.enter_context(
+            nginx([u.removeprefix("http://") for u, _ in procs], workdir))
+        yield url, procs, proxy
+
+
+@contextlib.contextmanager
+def servers(replicas: int, workdir: Path) -> Iterator[tuple[str, list[int]]]:
+    """One app server (its own URL), or ``replicas`` behind nginx: (base URL, server pids)."""
+    with replica_servers(replicas, workdir) as (url, procs, proxy):
+        yield url, [p.pid for _, p in procs] + ([proxy.pid] if proxy else [])
 
 
 def route_cookie(base_url: str) -> str | None:

@@ -41,10 +41,9 @@ from pathlib import Path
 
 from websockets.exceptions import ConnectionClosed
 
-from bench.class_bench import REPO, nginx, route_cookie
+from bench.class_bench import replica_servers, route_cookie
 from bench.report import Row, percentile
 from bench.wsclient import Student
-from tests.browser.helpers import streamlit_process
 
 CHART, KEEPER = "landscape_chart", "room_member_keeper"
 SPREAD_S = 5.0          # every student answers within this
@@ -75,13 +74,7 @@ class Result:
 def class_servers(db: str, workdir: Path) -> Iterator[tuple[str, str, list]]:
     """Two replicas sharing the rooms store ``db`` behind nginx: (nginx URL, the first
     replica's own URL, the replicas' processes)."""
-    env = {**os.environ, "RL_ROOMS_DB": db}
-    with contextlib.ExitStack() as stack:
-        procs = [stack.enter_context(streamlit_process(
-            REPO / "app.py", log_path=workdir / f"server-{i}.log", cwd=REPO, env=env,
-            ready_timeout=180)) for i in range(2)]
-        url, _ = stack.enter_context(
-            nginx([u.removeprefix("http://") for u, _ in procs], workdir))
+    with replica_servers(2, workdir, {**os.environ, "RL_ROOMS_DB": db}) as (url, procs, _):
         yield url, procs[0][0], [p for _, p in procs]
 
 
