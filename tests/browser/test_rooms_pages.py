@@ -1,7 +1,8 @@
-"""A class room on the Geometry page in a real Chromium, two questions in a row: a phone
-clicks where the L1 ball's answer lands (the drag handle is gone while it answers), the
-teacher's chart holds the click and Reveal puts the brute-force answer over it; then Next,
-and a tap on "which weights are exactly 0?" fills the teacher's bar for that choice."""
+"""Class rooms in a real Chromium. Geometry, two questions in a row: a phone clicks where the
+L1 ball's answer lands (the drag handle is gone while it answers), the teacher's chart holds
+the click and Reveal puts the brute-force answer over it; then Next, and a tap on "which
+weights are exactly 0?" fills the teacher's bar for that choice. Update rules: a phone clicks
+the height where L1 proximal's weight ends, and Reveal puts a scalar loop's end over it."""
 
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -9,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.unit.test_geometry import l1_ball_answer_by_search
+from tests.unit.test_updates import numpy_path
 
 from .helpers import open_page
 from .test_rooms import PHONE, answer_on_chart
@@ -69,6 +71,41 @@ def test_a_class_answers_two_geometry_questions_a_click_then_a_tap(browser, app_
         # the corner on the w₁ axis (the search above found it): w₂ alone is 0
         assert best[1] == pytest.approx(0.0, abs=1e-9) and abs(best[0]) > 0.5
         t.get_by_text(re.compile(r"^w₂ only: 1 ✓$")).wait_for(timeout=30_000)
+    finally:
+        teacher_ctx.close()
+        phone.close()
+
+
+def test_a_class_clicks_how_high_l1_proximal_ends_on_update_rules(browser, app_server):
+    teacher_ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    phone = browser.new_context(viewport=PHONE)
+    try:
+        t = open_page(teacher_ctx.new_page(), app_server + "/update_rules?presenter=true&lam=0.2",
+                      charts=1)
+        t.get_by_text("Class room: predict together").click()
+        t.get_by_role("button", name="Start a class room").click()
+        t.get_by_role("button", name="Ask", exact=True).wait_for(timeout=30_000)
+        code = {k: v[-1] for k, v in parse_qs(urlsplit(t.url).query).items()}["room"]
+        t.get_by_role("button", name="Ask", exact=True).click()
+        t.get_by_role("button", name="Reveal", exact=True).wait_for(timeout=30_000)
+
+        s = open_page(phone.new_page(), f"{app_server}/update_rules?room={code}", charts=1)
+        s.get_by_text("where is L1 proximal's weight?").first.wait_for(timeout=30_000)
+        assert s.locator("nav.presets").count() == 0   # the teacher's settings hold
+        answer_on_chart(s, 30.0, 0.4)
+        has_trace(t, "the class's answers (1)", timeout=10_000)
+
+        t.get_by_role("button", name="Reveal", exact=True).click()
+        has_trace(t, "the answer")
+        truth = t.evaluate(f"() => {{ const a = {DATA}.find((t) => String(t.name)"
+                           ".startsWith('the answer')); return [a.x[0], a.y[0], a.name]; }")
+        # the page's defaults: J = a(w − c)²/2 with a = 1, c = 0.5, from w₀ = 1.5, α = 0.1
+        end = float(numpy_path("l1", "proximal", 0.2, 0.1, 1.0, 0.5, 1.5, 60)[-1])
+        assert truth[:2] == pytest.approx([60, end], abs=1e-5)
+        # 0.4 is 0.1 from the end (≈ 0.3): within a tenth of the chart's 2.45 in height
+        assert truth[2] == "the answer (1 of 1 close)"
+        has_trace(s, "the answer")
+        s.locator("nav.presets").wait_for(timeout=30_000)
     finally:
         teacher_ctx.close()
         phone.close()
