@@ -89,6 +89,7 @@ def test_projector_first_screen(browser, app_server, path):
         g = open_screen(page, f"{app_server}/{path}?presenter=true", kit.PROJECTOR_CHART_HEIGHT)
         check_first_screen(g, 1 / 3)
         assert g["smallestText"] >= 16, g
+        assert page.evaluate(_OVERLAPS_JS) == []
         sidebar = page.get_by_test_id("stSidebar")
         assert sidebar.get_attribute("data-collapsed") == "true"
         assert page.get_by_test_id("stExpandSidebarButton").is_visible()   # one click away
@@ -116,9 +117,19 @@ def test_phone_first_screen(browser, app_server, path):
 
 
 # Every pair of a chart's texts (title, subplots' titles, notes, axis titles, the legend's
-# box) that cover each other by more than 3 px both ways, named for the failure message.
+# box) that cover each other by more than 3 px both ways, and every note written in a panel
+# (no arrow) that reaches more than 3 px past its panel's sides, named for the message.
 _OVERLAPS_JS = """() => { const out = [];
   document.querySelectorAll('.js-plotly-plot').forEach((plot, k) => {
+    const L = plot._fullLayout, left = plot.getBoundingClientRect().left;
+    plot.querySelectorAll('g.annotation').forEach((g) => {
+      const a = L.annotations[+g.getAttribute('data-index')];
+      if (!a || a.showarrow || !/^x\\d*$/.test(a.xref)) return;
+      const ax = L[a.xref.replace('x', 'xaxis')], b = g.getBoundingClientRect();
+      const lo = left + ax._offset, hi = lo + ax._length;
+      if (b.left < lo - 3 || b.right > hi + 3) out.push(
+        `chart ${k}: "${g.textContent.slice(0, 30)}" past its panel's side`);
+    });
     const boxes = [...plot.querySelectorAll(
         'g.annotation, g.g-gtitle, g.g-xtitle, g.g-x2title, g.g-x3title, g.g-ytitle, g.legend')]
       .map((e) => [e.textContent.trim().slice(0, 40), e.getBoundingClientRect()])

@@ -98,7 +98,26 @@ def apply_style(fig: go.Figure, style: Style) -> go.Figure:
     margin = layout.get("margin", {})
     layout["margin"] = {**margin, **{side: round(margin[side] * scale) for side in "lrtb"
                                      if margin.get(side) is not None}}
+    _legend_at_foot(layout, style.font_size)
     return PlainFigure(spec)
+
+
+def _legend_at_foot(layout: dict, size: int) -> None:
+    """A legend placed under the plot by a fraction of the plot's height moves to the chart's
+    foot, under the x axis's ticks and title: in a larger type they grow, the fraction does
+    not, and the legend ran over the title. The bottom margin holds the three."""
+    legend = layout.get("legend", {})
+    if legend.get("orientation") != "h" or legend.get("y", 1) >= 0 \
+            or legend.get("yref", "paper") != "paper":
+        return
+    layout["legend"] = {**legend, "yref": "container", "y": 0, "yanchor": "bottom"}
+    axes = [ax for k, ax in layout.items() if k.startswith("xaxis") and isinstance(ax, dict)]
+    tick_lines = 1 + max([str(t).count("<br>") for ax in axes for t in ax.get("ticktext", [])],
+                         default=0)
+    titled = any(isinstance(ax.get("title"), dict) and ax["title"].get("text") for ax in axes)
+    need = 1.3 * size * tick_lines + 8 + (1.3 * size + 8) * titled + 1.6 * size + 8
+    margin = layout.get("margin", {})
+    layout["margin"] = {**margin, "b": round(max(margin.get("b", 80), need))}
 
 
 def _set_text_sizes(layout: dict, size: int) -> None:
@@ -275,7 +294,7 @@ def _legend_under(spec: dict) -> None:
             trace["name"] = wrap_words(trace["name"], label_chars)
     legend, tall = layout.get("legend", {}), _legend_px(spec)
     title = layout.get("title") if isinstance(layout.get("title"), dict) else {}
-    if legend.get("orientation") != "h" or layout.get("updatemenus") or legend.get("y", 1) < 0:
+    if legend.get("orientation") != "h" or layout.get("updatemenus") or legend.get("y", 1) <= 0:
         # a legend on the right would squeeze the plot; one on top would run under buttons;
         # one placed under the plot by a fraction of its height would run into the x title
         legend = {**legend, "orientation": "h", "x": 0, "xanchor": "left",

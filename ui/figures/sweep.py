@@ -23,12 +23,12 @@ from ui.figures.traces import (
 
 
 def _lambda_max_note(edge: float, kind: str, c: int) -> dict:
-    """The note at λ_max (elastic net: λ_max / mix) on column ``c``'s top panel."""
+    """The note at λ_max (elastic net: λ_max / mix) on column ``c``'s top panel, upright."""
     sym = "λ_max" if kind == "l1" else "λ_max/mix"
     return {"xref": f"x{axis_name(c)}", "yref": f"y{axis_name(c)} domain", "y": 0.02,
             "x": float(np.log10(edge)), "xanchor": "left", "yanchor": "bottom",
             "showarrow": False, "text": f" {sym} = {edge:.3g}:<br> all 0 from here",
-            "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.8)"}
+            "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.8)", "textangle": -90}
 
 
 def _paths_guides(paths, kind: str, c: int, cols: int, lam: float, *, mix: float,
