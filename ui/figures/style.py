@@ -208,9 +208,11 @@ def _chars(width_px: float, size: float) -> int:
 
 def for_phone(fig: go.Figure, height: int | None = None) -> PlainFigure:
     """``fig`` on a phone: ``height`` px tall (None: as tall as it is); its title, the
-    subplots' titles, the bands' labels and the legend's labels wrapped to the width they
-    have; the legend two entries a row under the plot in a smaller type; the chart's toolbar
-    standing on its right edge instead of over the title."""
+    subplots' titles (in 13 px), side-by-side panels' x titles, the bands' labels and the
+    legend's labels wrapped to the width they have, the plot making room for added lines; the
+    legend two entries a row in a smaller type, under the title or at the chart's foot; the
+    chart's toolbar standing on its right edge instead of over the title. Widths are
+    estimated from the type's size (``_CHAR_WIDTH``): the browser tests measure the result."""
     spec = fig.to_dict()
     layout = spec["layout"]
     height = layout.setdefault("height", height or 450) if height is None else height
