@@ -294,3 +294,16 @@ def open_page(page: Page, url: str, *, charts: int) -> Page:
     wait_for_app(page, charts=charts)
     assert page.get_by_text("Page not found").count() == 0
     return page
+
+
+def one_button(page: Page, key: str, timeout: float = 30_000) -> Locator:
+    """The button of Streamlit key ``key``, once the page shows exactly one: for a moment
+    after a rerun, a fragment's old copy of a button can stand beside the new one (a
+    hidden copy that Streamlit keeps in the element does not count: roles skip it)."""
+    button = page.locator(f".st-key-{key}").get_by_role("button")
+    deadline = time.monotonic() + timeout / 1000
+    while button.count() != 1:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{button.count()} buttons of key {key!r} after {timeout} ms")
+        page.wait_for_timeout(100)
+    return button

@@ -16,7 +16,7 @@ from core.scenes import sweep
 from tests.services import postgres_server
 from tests.unit.test_sweep import numpy_design, numpy_ridge_errors
 
-from .helpers import open_page, streamlit_process
+from .helpers import one_button, open_page, streamlit_process
 from .test_own_data import to_screen
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,11 +56,11 @@ def test_a_class_predicts_on_the_landscape_and_the_teacher_reveals(browser, app_
         t = open_page(teacher_ctx.new_page(), app_server + "/?presenter=true&lam=1", charts=3)
         t.get_by_text("Class room: predict together").click()
         t.get_by_role("button", name="Start a class room").click()
-        t.get_by_role("button", name="Ask", exact=True).wait_for(timeout=30_000)
+        one_button(t, "room_ask", timeout=30_000)
         query = {k: v[-1] for k, v in parse_qs(urlsplit(t.url).query).items()}
         code = query["room"]
-        t.get_by_role("button", name="Ask", exact=True).click()
-        t.get_by_role("button", name="Reveal", exact=True).wait_for(timeout=30_000)
+        one_button(t, "room_ask").click()
+        one_button(t, "room_reveal", timeout=30_000)
         t.wait_for_function("() => !document.querySelector('.js-plotly-plot').data"
                             ".some((t) => t.name === 'minimizer, L1')", timeout=30_000)
 
@@ -78,7 +78,7 @@ def test_a_class_predicts_on_the_landscape_and_the_teacher_reveals(browser, app_
         waited = time.monotonic() - last
         assert waited < 1.5, waited   # one poll (1 s) and a rerun
 
-        t.get_by_role("button", name="Reveal", exact=True).click()
+        one_button(t, "room_reveal").click()
         t.wait_for_function("() => document.querySelector('.js-plotly-plot').data"
                             ".some((t) => String(t.name).startsWith('the answer'))", timeout=30_000)
         t.wait_for_function("() => document.querySelector('.js-plotly-plot').data"
@@ -98,9 +98,9 @@ def open_room_as_teacher(page, base: str) -> str:
     open_page(page, base + "/?presenter=true&lam=1", charts=3)
     page.get_by_text("Class room: predict together").click()
     page.get_by_role("button", name="Start a class room").click()
-    page.get_by_role("button", name="Ask", exact=True).wait_for(timeout=30_000)
-    page.get_by_role("button", name="Ask", exact=True).click()
-    page.get_by_role("button", name="Reveal", exact=True).wait_for(timeout=30_000)
+    one_button(page, "room_ask", timeout=30_000)
+    one_button(page, "room_ask").click()
+    one_button(page, "room_reveal", timeout=30_000)
     return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}["room"]
 
 
@@ -116,11 +116,11 @@ def test_a_student_follows_the_teacher_to_the_sweep_and_answers_on_its_log_lambd
         t = open_page(teacher_ctx.new_page(), app_server + "/sweep?presenter=true", charts=3)
         t.get_by_text("Class room: predict together").click()
         t.get_by_role("button", name="Start a class room").click()
-        t.get_by_role("button", name="Ask", exact=True).wait_for(timeout=30_000)
+        one_button(t, "room_ask", timeout=30_000)
         code = {k: v[-1] for k, v in parse_qs(urlsplit(t.url).query).items()}["room"]
         # the student joins on the Landscape page, before the question
         s = open_page(phone.new_page(), f"{app_server}/?room={code}", charts=2)
-        t.get_by_role("button", name="Ask", exact=True).click()
+        one_button(t, "room_ask").click()
         # ... and is taken to the sweep, where the bias/variance chart now leads
         s.wait_for_url("**/sweep?*", timeout=30_000)
         s.get_by_text("error lowest").first.wait_for(timeout=30_000)
@@ -141,7 +141,7 @@ def test_a_student_follows_the_teacher_to_the_sweep_and_answers_on_its_log_lambd
         t.wait_for_function("() => document.querySelector('.js-plotly-plot').data"
                             ".some((t) => t.name === \"the class's answers (1)\")",
                             timeout=10_000)
-        t.get_by_role("button", name="Reveal", exact=True).click()
+        one_button(t, "room_reveal").click()
         t.wait_for_function("() => document.querySelector('.js-plotly-plot').data"
                             ".some((t) => String(t.name).startsWith('the answer'))", timeout=30_000)
         best = t.evaluate("() => document.querySelector('.js-plotly-plot').data"

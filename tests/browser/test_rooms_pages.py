@@ -12,7 +12,7 @@ import pytest
 from tests.unit.test_geometry import l1_ball_answer_by_search
 from tests.unit.test_updates import numpy_path
 
-from .helpers import open_page
+from .helpers import one_button, open_page
 from .test_rooms import PHONE, answer_on_chart
 
 DATA = "document.querySelector('.js-plotly-plot')?.data"
@@ -31,10 +31,10 @@ def test_a_class_answers_two_geometry_questions_a_click_then_a_tap(browser, app_
                       charts=3)
         t.get_by_text("Class room: predict together").click()
         t.get_by_role("button", name="Start a class room").click()
-        t.get_by_role("button", name="Ask", exact=True).wait_for(timeout=30_000)
+        one_button(t, "room_ask", timeout=30_000)
         code = {k: v[-1] for k, v in parse_qs(urlsplit(t.url).query).items()}["room"]
-        t.get_by_role("button", name="Ask", exact=True).click()
-        t.get_by_role("button", name="Reveal", exact=True).wait_for(timeout=30_000)
+        one_button(t, "room_ask").click()
+        one_button(t, "room_reveal", timeout=30_000)
 
         s = open_page(phone.new_page(), f"{app_server}/geometry?room={code}", charts=1)
         s.get_by_text("Where does the answer in the L1 ball").first.wait_for(timeout=30_000)
@@ -45,7 +45,7 @@ def test_a_class_answers_two_geometry_questions_a_click_then_a_tap(browser, app_
         answer_on_chart(s, 1.0, 0.3)
         has_trace(t, "the class's answers (1)", timeout=10_000)
 
-        t.get_by_role("button", name="Reveal", exact=True).click()
+        one_button(t, "room_reveal").click()
         has_trace(t, "the answer")
         truth = t.evaluate(f"() => {{ const a = {DATA}.find((t) => String(t.name)"
                            ".startsWith('the answer')); return [a.x[0], a.y[0], a.name]; }")
@@ -55,19 +55,19 @@ def test_a_class_answers_two_geometry_questions_a_click_then_a_tap(browser, app_
         has_trace(s, "the answer")   # the student sees it too, over the class's answers
         s.locator("nav.presets").wait_for(timeout=30_000)   # and may explore again
 
-        t.get_by_role("button", name="Next", exact=True).click()
+        one_button(t, "room_next").click()
         t.wait_for_function(f"() => !{DATA}?.some((t) => String(t.name)"
                             ".startsWith('the class'))", timeout=30_000)
         t.locator("[data-testid='stSelectbox']").filter(has_text="Question to ask") \
             .get_by_role("combobox").click()
         t.get_by_role("option", name=re.compile("In the L1 ball")).click()
-        t.get_by_role("button", name="Ask", exact=True).click()
+        one_button(t, "room_ask").click()
         t.get_by_text(re.compile(r"^w₂ only: 0$")).wait_for(timeout=30_000)
 
         radio = s.locator("[data-testid='stRadio']").filter(has_text="Your answer")
         radio.get_by_text("w₂ only", exact=True).click(timeout=30_000)
         t.get_by_text(re.compile(r"^w₂ only: 1$")).wait_for(timeout=10_000)
-        t.get_by_role("button", name="Reveal", exact=True).click()
+        one_button(t, "room_reveal").click()
         # the corner on the w₁ axis (the search above found it): w₂ alone is 0
         assert best[1] == pytest.approx(0.0, abs=1e-9) and abs(best[0]) > 0.5
         t.get_by_text(re.compile(r"^w₂ only: 1 ✓$")).wait_for(timeout=30_000)
@@ -84,10 +84,10 @@ def test_a_class_clicks_how_high_l1_proximal_ends_on_update_rules(browser, app_s
                       charts=1)
         t.get_by_text("Class room: predict together").click()
         t.get_by_role("button", name="Start a class room").click()
-        t.get_by_role("button", name="Ask", exact=True).wait_for(timeout=30_000)
+        one_button(t, "room_ask", timeout=30_000)
         code = {k: v[-1] for k, v in parse_qs(urlsplit(t.url).query).items()}["room"]
-        t.get_by_role("button", name="Ask", exact=True).click()
-        t.get_by_role("button", name="Reveal", exact=True).wait_for(timeout=30_000)
+        one_button(t, "room_ask").click()
+        one_button(t, "room_reveal", timeout=30_000)
 
         s = open_page(phone.new_page(), f"{app_server}/update_rules?room={code}", charts=1)
         s.get_by_text("where is L1 proximal's weight?").first.wait_for(timeout=30_000)
@@ -95,7 +95,7 @@ def test_a_class_clicks_how_high_l1_proximal_ends_on_update_rules(browser, app_s
         answer_on_chart(s, 30.0, 0.4)
         has_trace(t, "the class's answers (1)", timeout=10_000)
 
-        t.get_by_role("button", name="Reveal", exact=True).click()
+        one_button(t, "room_reveal").click()
         has_trace(t, "the answer")
         truth = t.evaluate(f"() => {{ const a = {DATA}.find((t) => String(t.name)"
                            ".startsWith('the answer')); return [a.x[0], a.y[0], a.name]; }")
