@@ -28,14 +28,18 @@ _BOXES_JS = """() => {
 }"""
 
 
-def at_step(page: Page, k: int) -> dict:
-    """Wait until the browser shows step k (its page, its settings, its chart drawn)."""
+def at_step(page: Page, k: int, height: int | None = None) -> dict:
+    """Wait until the browser shows step k (its page, its settings, its chart drawn, and
+    ``height`` px tall: a phone reports its width first, and the page reruns for it)."""
     step = PRIMER.steps[k - 1]
     path = lessons.PAGES[step.page][2]
     page.wait_for_url(lambda url: parse_qs(urlsplit(url).query).get("step") == [str(k)]
                       and urlsplit(url).path.strip("/") == path, timeout=90_000)
     wait_for_app(page)
     page.wait_for_selector(_MAIN, timeout=90_000)
+    if height is not None:
+        page.wait_for_function("([sel, h]) => document.querySelector(sel)?._fullLayout"
+                               "?.height === h", arg=[_MAIN, height], timeout=90_000)
     wait_for_app(page)
     query = parse_qs(urlsplit(page.url).query)
     for key, value in step.settings.items():
@@ -103,7 +107,7 @@ def test_a_student_on_a_phone_opens_a_posted_step_link_and_taps_next(browser, ap
     try:
         page = context.new_page()
         page.goto(f"{app_server}/?lesson=primer&step=3")
-        boxes = at_step(page, 3)
+        boxes = at_step(page, 3, kit.PHONE_CHART_HEIGHT)
         H = boxes["H"]
         assert boxes["bar"][1] <= H and boxes["question"][1] <= H, boxes
         assert boxes["chart"][0] < H * 0.75, boxes   # the chart starts on the first screen
