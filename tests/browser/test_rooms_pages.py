@@ -23,18 +23,24 @@ def has_trace(page, prefix: str, timeout: float = 30_000) -> None:
                            arg=prefix, timeout=timeout)
 
 
+def start_and_ask(t) -> str:
+    """The teacher starts a class room and asks the page's first question: its code."""
+    t.get_by_text("Class room: predict together").click()
+    t.get_by_role("button", name="Start a class room").click()
+    one_button(t, "room_ask", timeout=30_000)
+    code = {k: v[-1] for k, v in parse_qs(urlsplit(t.url).query).items()}["room"]
+    one_button(t, "room_ask").click()
+    one_button(t, "room_reveal", timeout=30_000)
+    return code
+
+
 def test_a_class_answers_two_geometry_questions_a_click_then_a_tap(browser, app_server):
     teacher_ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     phone = browser.new_context(viewport=PHONE)
     try:
         t = open_page(teacher_ctx.new_page(), app_server + "/geometry?presenter=true",
                       charts=3)
-        t.get_by_text("Class room: predict together").click()
-        t.get_by_role("button", name="Start a class room").click()
-        one_button(t, "room_ask", timeout=30_000)
-        code = {k: v[-1] for k, v in parse_qs(urlsplit(t.url).query).items()}["room"]
-        one_button(t, "room_ask").click()
-        one_button(t, "room_reveal", timeout=30_000)
+        code = start_and_ask(t)
 
         s = open_page(phone.new_page(), f"{app_server}/geometry?room={code}", charts=1)
         s.get_by_text("Where does the answer in the L1 ball").first.wait_for(timeout=30_000)
@@ -82,12 +88,7 @@ def test_a_class_clicks_how_high_l1_proximal_ends_on_update_rules(browser, app_s
     try:
         t = open_page(teacher_ctx.new_page(), app_server + "/update_rules?presenter=true&lam=0.2",
                       charts=1)
-        t.get_by_text("Class room: predict together").click()
-        t.get_by_role("button", name="Start a class room").click()
-        one_button(t, "room_ask", timeout=30_000)
-        code = {k: v[-1] for k, v in parse_qs(urlsplit(t.url).query).items()}["room"]
-        one_button(t, "room_ask").click()
-        one_button(t, "room_reveal", timeout=30_000)
+        code = start_and_ask(t)
 
         s = open_page(phone.new_page(), f"{app_server}/update_rules?room={code}", charts=1)
         s.get_by_text("where is L1 proximal's weight?").first.wait_for(timeout=30_000)
